@@ -1,0 +1,184 @@
+package io.batchjac.engine.api;
+
+import io.batchjac.engine.ad.Jvp;
+import io.batchjac.engine.ad.Vjp;
+import io.batchjac.engine.exec.Binding;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.GraphBuilder;
+import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.tensor.Shape;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A graph built by composing the AD transformations for one engine operation, with the list of
+ * pieces it produces per sample and where each piece goes in the result. Pieces are blocks of
+ * {@code rows x len} (row-major) that belong at element {@code offset} of the flattened outputs
+ * (or inputs); pieces whose derivative is identically zero are absent (the result is zero-filled).
+ *
+ * <p>Extra per-sample arguments (the tangent u of a JVP, the cotangent v of a VJP) are graph
+ * inputs named {@code "d:<name>"}, after the function's own inputs, in flattening order.
+ */
+final class DerivativeGraph {
+  private record Piece(Node node, int offset, int len, int rows) {}
+
+  private final Graph graph;
+  private final List<Piece> pieces;
+
+  private DerivativeGraph(GraphBuilder nb, List<Piece> pieces) {
+    for (int i = 0; i < pieces.size(); i++) {
+      nb.output("d" + i, pieces.get(i).node());
+    }
+    this.graph = pieces.isEmpty() ? null : nb.build();
+    this.pieces = pieces;
+  }
+
+  /** The graph, or null when every piece is zero. */
+  Graph graph() {
+    return graph;
+  }
+
+  List<Node> outputs() {
+    return pieces.stream().map(Piece::node).toList();
+  }
+
+  static boolean isExtra(Node input) {
+    return input.name().startsWith("d:");
+  }
+
+  /** Bindings for pieces of {@code rows} rows of {@code len}: rows {@code rowStride} apart. */
+  List<Binding> bindRows(double[] out, int base, int sampleStride, int rowStride) {
+    List<Binding> b = new ArrayList<>();
+    for (Piece p : pieces) {
+      b.add(new Binding(out, base + p.offset(), sampleStride, p.rows(), p.len(), rowStride));
+    }
+    return b;
+  }
+
+  /** Bindings for transposed pieces ({@code len} rows of {@code k}): row j at {@code (offset + j) * rowStride}. */
+  List<Binding> bindColumns(double[] out, int base, int sampleStride, int rowStride, int k) {
+    List<Binding> b = new ArrayList<>();
+    for (Piece p : pieces) {
+      b.add(new Binding(out, base + p.offset() * rowStride, sampleStride, p.len(), k, rowStride));
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------------ constructions
+
+  private static Map<Node, Integer> offsets(List<Node> leaves) {
+    Map<Node, Integer> off = new IdentityHashMap<>();
+    int o = 0;
+    for (Node l : leaves) {
+      off.put(l, o);
+      o += l.shape().size();
+    }
+    return off;
+  }
+
+  private static int[] outputOffsets(Graph f) {
+    int[] off = new int[f.outputs().size()];
+    int o = 0;
+    for (int i = 0; i < off.length; i++) {
+      off[i] = o;
+      o += f.outputs().get(i).node().shape().size();
+    }
+    return off;
+  }
+
+  /** Forward mode, directions {@code [k0, k0+k)}: per output a piece of k rows (J^T rows). */
+  static DerivativeGraph forwardJacobianBlock(Graph f, List<Node> leaves, int k0, int k) {
+    GraphBuilder nb = new GraphBuilder();
+    Map<Node, Integer> off = offsets(leaves);
+    Jvp.Result r = Jvp.apply(f, nb, Shape.of(k), leaf ->
+        off.containsKey(leaf) ? Seeds.identityBlock(nb, k0, k, off.get(leaf), leaf.shape()) : null);
+    return new DerivativeGraph(nb, outputTangents(f, nb, r, k));
+  }
+
+  /** Reverse mode, cotangents {@code [m0, m0+k)}: per leaf a transposed piece (len rows of k). */
+  static DerivativeGraph reverseJacobianBlock(Graph f, List<Node> leaves, int m0, int k) {
+    GraphBuilder nb = new GraphBuilder();
+    int[] outOff = outputOffsets(f);
+    Vjp.Result r = Vjp.apply(f, nb, Shape.of(k), leaves,
+        (i, o) -> Seeds.identityBlock(nb, m0, k, outOff[i], o.shape()));
+    List<Piece> pieces = new ArrayList<>();
+    Map<Node, Integer> off = offsets(leaves);
+    for (Node leaf : leaves) {
+      Node c = r.cotangentOf(leaf);
+      if (c != null) {
+        int len = leaf.shape().size();
+        Node t = nb.transpose(nb.reshape(c, Shape.of(k, len)), 1, 0);
+        pieces.add(new Piece(t, off.get(leaf), len, 1));
+      }
+    }
+    return new DerivativeGraph(nb, pieces);
+  }
+
+  /** JVP with a per-sample tangent (inputs {@code d:<leaf>}): per output a piece of 1 row. */
+  static DerivativeGraph jvp(Graph f, List<Node> leaves) {
+    GraphBuilder nb = new GraphBuilder();
+    Map<Node, Node> seeds = new HashMap<>();
+    Jvp.Result r = Jvp.apply(f, nb, Shape.of(1), leaf -> {
+      if (seeds.isEmpty()) {
+        for (Node l : leaves) {
+          seeds.put(l, nb.input("d:" + l.name(), l.shape().prepend(1)));
+        }
+      }
+      return seeds.get(leaf);
+    });
+    return new DerivativeGraph(nb, outputTangents(f, nb, r, 1));
+  }
+
+  /** VJP with a per-sample cotangent (inputs {@code d:<output>}): per leaf a piece of 1 row. */
+  static DerivativeGraph vjp(Graph f, List<Node> leaves) {
+    GraphBuilder nb = new GraphBuilder();
+    Vjp.Result r = Vjp.apply(f, nb, Shape.of(1), leaves,
+        (i, o) -> nb.input("d:" + f.outputs().get(i).name(), o.shape().prepend(1)));
+    List<Piece> pieces = new ArrayList<>();
+    Map<Node, Integer> off = offsets(leaves);
+    for (Node leaf : leaves) {
+      Node c = r.cotangentOf(leaf);
+      if (c != null) {
+        int len = leaf.shape().size();
+        pieces.add(new Piece(nb.reshape(c, Shape.of(len)), off.get(leaf), len, 1));
+      }
+    }
+    return new DerivativeGraph(nb, pieces);
+  }
+
+  /**
+   * The gradient of a one-value function as a graph of its own: same inputs and params, one
+   * output {@code grad} of shape {@code [N]} (the leaves' cotangents, flattened and joined).
+   */
+  static Graph gradientGraph(Graph f, List<Node> leaves) {
+    GraphBuilder nb = new GraphBuilder();
+    Vjp.Result r = Vjp.apply(f, nb, Shape.of(1), leaves,
+        (i, o) -> nb.broadcastTo(nb.scalar(1), o.shape().prepend(1)));
+    Node[] parts = new Node[leaves.size()];
+    for (int i = 0; i < parts.length; i++) {
+      Node leaf = leaves.get(i);
+      Node c = r.cotangentOf(leaf);
+      Shape flat = Shape.of(leaf.shape().size());
+      parts[i] = c == null ? nb.broadcastTo(nb.scalar(0), flat) : nb.reshape(c, flat);
+    }
+    nb.output("grad", nb.concat(0, parts));
+    return nb.build();
+  }
+
+  private static List<Piece> outputTangents(Graph f, GraphBuilder nb, Jvp.Result r, int k) {
+    List<Piece> pieces = new ArrayList<>();
+    int o = 0;
+    for (Graph.Output out : f.outputs()) {
+      Node t = r.tangentOf(out.node());
+      int len = out.node().shape().size();
+      if (t != null) {
+        pieces.add(new Piece(nb.reshape(t, Shape.of(k, len)), o, len, k));
+      }
+      o += len;
+    }
+    return pieces;
+  }
+}

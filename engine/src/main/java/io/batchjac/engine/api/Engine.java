@@ -1,0 +1,272 @@
+package io.batchjac.engine.api;
+
+import io.batchjac.engine.exec.Binding;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.exec.Plan;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The engine's facade: per-sample values, JVPs, VJPs, batched Jacobians, gradients and Hessians
+ * of a per-sample function over a batch (Lux's {@code jacobian_vector_product},
+ * {@code vector_jacobian_product}, {@code batched_jacobian}).
+ *
+ * <p>Layouts. The per-sample input is the function's inputs flattened and concatenated (N
+ * values); {@code x} is C-order {@code (B, N)} or Fortran-order {@code (N, B)} (same memory).
+ * Results use the batch-LAST Fortran layout, sample b's block contiguous:
+ * <pre>
+ *   evaluate  (M, B)      jvp (M, B)      vjp (N, B)      gradient (N, B)
+ *   jacobian  (M, N, B)   J[m, n, b] = d f_m / d x_n at sample b, offset m + M*n + M*N*b
+ *   hessian   (N, N, B)
+ * </pre>
+ * With {@code wrt} naming parameters, N is the total size of those parameters instead and the
+ * derivatives are per-sample parameter derivatives.
+ *
+ * <p>Accuracy: derivatives are exact up to floating-point rounding (no finite differences);
+ * forward and reverse mode agree to rounding. Results are bitwise independent of the thread
+ * count and chunk size.
+ */
+public final class Engine {
+  private final Executor executor;
+
+  public Engine(Executor executor) {
+    this.executor = executor;
+  }
+
+  /** All cores, default chunking. */
+  public static Engine defaults() {
+    return new Engine(Executor.defaults());
+  }
+
+  public Executor executor() {
+    return executor;
+  }
+
+  // ------------------------------------------------------------------ public operations
+
+  /** f at every sample: (M, B). */
+  public Tensor evaluate(Graph f, Tensor x) {
+    BatchInput in = BatchInput.of("x", x, f.inputSize());
+    int m = f.outputSize();
+    double[] out = new double[m * in.batch()];
+    List<Node> outs = new ArrayList<>();
+    List<Binding> bind = new ArrayList<>();
+    int off = 0;
+    for (Graph.Output o : f.outputs()) {
+      outs.add(o.node());
+      bind.add(Binding.contiguous(out, off, m, o.node().shape().size()));
+      off += o.node().shape().size();
+    }
+    run(f, outs, bind, in, null, in.batch());
+    return Tensor.of(Shape.of(m, in.batch()), out, Tensor.Order.F);
+  }
+
+  /** The Jacobian-vector product J(x_b) u_b for every sample: (M, B). u is shaped like x. */
+  public Tensor jvp(Graph f, Backend backend, Tensor x, Tensor u) {
+    return jvp(f, backend, Wrt.inputs(), x, u);
+  }
+
+  /** JVP with respect to the given leaves; u has one row of the leaves' total size per sample. */
+  public Tensor jvp(Graph f, Backend backend, Wrt wrt, Tensor x, Tensor u) {
+    List<Node> leaves = wrt.leaves(f);
+    int n = Wrt.size(leaves);
+    BatchInput in = BatchInput.of("x", x, f.inputSize());
+    BatchInput tu = BatchInput.of("u (tangent)", u, n).sameBatchAs("u (tangent)", in);
+    int m = f.outputSize();
+    if (backend.kind() == Backend.Kind.REVERSE) {
+      throw new IllegalArgumentException("jvp runs in forward mode: backend 'reverse' is not available for it "
+          + "(use vjp for reverse mode, or backend auto/forward)");
+    }
+    double[] out = new double[m * in.batch()];
+    DerivativeGraph g = DerivativeGraph.jvp(f, leaves);
+    run(g.graph(), g.outputs(), g.bindRows(out, 0, m, m), in, tu, in.batch());
+    return Tensor.of(Shape.of(m, in.batch()), out, Tensor.Order.F);
+  }
+
+  /** The vector-Jacobian product J(x_b)^T v_b for every sample: (N, B). v has M values per sample. */
+  public Tensor vjp(Graph f, Backend backend, Tensor x, Tensor v) {
+    return vjp(f, backend, Wrt.inputs(), x, v);
+  }
+
+  /** VJP with respect to the given leaves: (N, B) with N their total size. */
+  public Tensor vjp(Graph f, Backend backend, Wrt wrt, Tensor x, Tensor v) {
+    List<Node> leaves = wrt.leaves(f);
+    int n = Wrt.size(leaves);
+    BatchInput in = BatchInput.of("x", x, f.inputSize());
+    BatchInput cv = BatchInput.of("v (cotangent)", v, f.outputSize()).sameBatchAs("v (cotangent)", in);
+    if (backend.kind() == Backend.Kind.FORWARD) {
+      throw new IllegalArgumentException("vjp runs in reverse mode: backend 'forward' is not available for it "
+          + "(use jvp for forward mode, or backend auto/reverse)");
+    }
+    double[] out = new double[n * in.batch()];
+    DerivativeGraph g = DerivativeGraph.vjp(f, leaves);
+    run(g.graph(), g.outputs(), g.bindRows(out, 0, n, n), in, cv, in.batch());
+    return Tensor.of(Shape.of(n, in.batch()), out, Tensor.Order.F);
+  }
+
+  /** The per-sample Jacobians: (M, N, B), Fortran order. */
+  public Tensor batchedJacobian(Graph f, Backend backend, Tensor x) {
+    return batchedJacobian(f, backend, Wrt.inputs(), x);
+  }
+
+  /** Per-sample Jacobians with respect to the given leaves: (M, N, B). */
+  public Tensor batchedJacobian(Graph f, Backend backend, Wrt wrt, Tensor x) {
+    List<Node> leaves = wrt.leaves(f);
+    BatchInput in = BatchInput.of("x", x, f.inputSize());
+    return jacobian(f, leaves, backend, in);
+  }
+
+  /** The gradient of a function with one output value: (N, B). */
+  public Tensor gradient(Graph f, Backend backend, Tensor x) {
+    return gradient(f, backend, Wrt.inputs(), x);
+  }
+
+  /** Gradient with respect to the given leaves: (N, B). */
+  public Tensor gradient(Graph f, Backend backend, Wrt wrt, Tensor x) {
+    requireScalar(f, "gradient");
+    Tensor j = batchedJacobian(f, backend, wrt, x);
+    return j.view(Shape.of(j.shape().dim(1), j.shape().dim(2)), Tensor.Order.F);
+  }
+
+  /** The Hessian of a function with one output value: (N, N, B), forward over reverse. */
+  public Tensor hessian(Graph f, Tensor x) {
+    return hessian(f, Backend.forward(), Wrt.inputs(), x);
+  }
+
+  /**
+   * Hessian with respect to the given leaves: the forward-mode Jacobian (chunked as
+   * {@code backend} says) of the reverse-mode gradient graph.
+   */
+  public Tensor hessian(Graph f, Backend backend, Wrt wrt, Tensor x) {
+    requireScalar(f, "hessian");
+    List<Node> leaves = wrt.leaves(f);
+    BatchInput in = BatchInput.of("x", x, f.inputSize());
+    Graph grad = DerivativeGraph.gradientGraph(f, leaves);
+    List<Node> gradLeaves = Wrt.sameLeaves(grad, f, leaves);
+    Backend fwd = new Backend(Backend.Kind.FORWARD, backend.chunk());
+    return jacobian(grad, gradLeaves, fwd, in);
+  }
+
+  // ------------------------------------------------------------------ machinery
+
+  private static void requireScalar(Graph f, String what) {
+    if (f.outputSize() != 1) {
+      throw new IllegalArgumentException(what + " needs a function with exactly one output value, but f has "
+          + f.outputSize() + " (outputs " + f.outputShapes() + ")");
+    }
+  }
+
+  private Tensor jacobian(Graph f, List<Node> leaves, Backend backend, BatchInput in) {
+    int n = Wrt.size(leaves);
+    int m = f.outputSize();
+    int b = in.batch();
+    long total = (long) m * n * b;
+    if (total > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("the Jacobian (" + m + " x " + n + " x " + b
+          + ") has more than 2^31 values: split the batch");
+    }
+    double[] out = new double[(int) total];
+    if (backend.resolve(n, m) == Backend.Kind.FORWARD) {
+      int k = backend.chunkFor(n);
+      for (int k0 = 0; k0 < n; k0 += k) {
+        int kk = Math.min(k, n - k0);
+        DerivativeGraph g = DerivativeGraph.forwardJacobianBlock(f, leaves, k0, kk);
+        // per sample the block is K rows (directions) of M values: rows n = k0..k0+K-1 of J^T
+        run(g.graph(), g.outputs(), g.bindRows(out, k0 * m, m * n, m), in, null, b);
+      }
+    } else {
+      int k = backend.chunkFor(m);
+      for (int m0 = 0; m0 < m; m0 += k) {
+        int kk = Math.min(k, m - m0);
+        DerivativeGraph g = DerivativeGraph.reverseJacobianBlock(f, leaves, m0, kk);
+        // per sample the block is N rows of K values (the transposed rows m0..m0+K-1 of J)
+        run(g.graph(), g.outputs(), g.bindColumns(out, m0, m * n, m, kk), in, null, b);
+      }
+    }
+    return Tensor.of(Shape.of(m, n, b), out, Tensor.Order.F);
+  }
+
+  /** Runs a graph whose inputs are x's inputs followed by (optionally) one extra batch argument. */
+  private void run(Graph g, List<Node> outputs, List<Binding> outBind, BatchInput x, BatchInput extra, int batch) {
+    if (g == null) {
+      return; // every derivative piece is identically zero; results are zero-filled
+    }
+    Plan plan = Plan.compile(g, outputs);
+    List<Node> inputs = g.inputs();
+    Binding[] in = new Binding[inputs.size()];
+    int xOff = 0;
+    int eOff = 0;
+    for (int i = 0; i < inputs.size(); i++) {
+      Node node = inputs.get(i);
+      int size = node.shape().size();
+      if (!DerivativeGraph.isExtra(node)) {
+        in[i] = Binding.contiguous(x.data(), xOff, x.width(), size);
+        xOff += size;
+      } else {
+        in[i] = Binding.contiguous(extra.data(), eOff, extra.width(), size);
+        eOff += size;
+      }
+    }
+    executor.run(plan, batch, in, outBind.toArray(new Binding[0]));
+  }
+
+  /** Which leaves to differentiate with respect to: the inputs (default) or named parameters. */
+  public static final class Wrt {
+    private final List<String> params;
+
+    private Wrt(List<String> params) {
+      this.params = params;
+    }
+
+    /** The function's inputs, in declaration order. */
+    public static Wrt inputs() {
+      return new Wrt(null);
+    }
+
+    /** The named parameters, in the order given. */
+    public static Wrt params(String... names) {
+      if (names.length == 0) {
+        throw new IllegalArgumentException("name at least one parameter to differentiate with respect to");
+      }
+      return new Wrt(List.of(names));
+    }
+
+    List<Node> leaves(Graph f) {
+      if (params == null) {
+        return f.inputs();
+      }
+      List<Node> out = new ArrayList<>();
+      for (String p : params) {
+        Node n = f.param(p);
+        if (n == null) {
+          List<String> names = f.params().stream().map(Node::name).toList();
+          throw new IllegalArgumentException("no parameter named '" + p + "'; the function has "
+              + (names.isEmpty() ? "no parameters" : "parameters " + names));
+        }
+        out.add(n);
+      }
+      return out;
+    }
+
+    static int size(List<Node> leaves) {
+      int n = 0;
+      for (Node l : leaves) {
+        n += l.shape().size();
+      }
+      return n;
+    }
+
+    /** The leaves of {@code g} (a transformed copy of {@code f}) that correspond to {@code leaves} of f. */
+    static List<Node> sameLeaves(Graph g, Graph f, List<Node> leaves) {
+      List<Node> out = new ArrayList<>();
+      for (Node l : leaves) {
+        out.add(l.kind() == Node.Kind.INPUT ? g.inputs().get(f.inputs().indexOf(l)) : g.param(l.name()));
+      }
+      return out;
+    }
+  }
+}

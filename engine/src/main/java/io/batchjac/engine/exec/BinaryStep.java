@@ -1,0 +1,147 @@
+package io.batchjac.engine.exec;
+
+import io.batchjac.engine.ir.Binary;
+import io.batchjac.engine.tensor.Shape;
+import java.util.function.DoubleBinaryOperator;
+
+/**
+ * An elementwise binary primitive with broadcasting. Each operand is classified against the
+ * output shape: FULL (same shape), SCALAR (one value per sample), SUFFIX (its shape is the
+ * output's trailing axes, so it repeats with a period) or GATHER (anything else: gathered per
+ * sample through an index map). The plan expands constant operands that are neither FULL nor
+ * SCALAR to the output shape once, so only batched operands reach SUFFIX and GATHER.
+ */
+final class BinaryStep extends Step {
+  enum Layout { FULL, SCALAR, SUFFIX, GATHER }
+
+  private final int code;
+  private final DoubleBinaryOperator fn;
+  private final Operand a;
+  private final Operand b;
+  private final Operand out;
+  private final Layout la;
+  private final Layout lb;
+  private final int[] mapA;
+  private final int[] mapB;
+
+  BinaryStep(Binary op, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
+    super(a, b);
+    this.code = Loops.code(op);
+    this.fn = op.fn();
+    this.a = a;
+    this.b = b;
+    this.out = out;
+    this.la = layout(sa, so);
+    this.lb = layout(sb, so);
+    this.mapA = la == Layout.GATHER ? IndexMaps.broadcast(sa, so) : null;
+    this.mapB = lb == Layout.GATHER ? IndexMaps.broadcast(sb, so) : null;
+  }
+
+  static Layout layout(Shape s, Shape out) {
+    if (s.equals(out)) {
+      return Layout.FULL;
+    }
+    if (s.size() == 1) {
+      return Layout.SCALAR;
+    }
+    int lead = 0;
+    while (lead < s.rank() && s.dim(lead) == 1) {
+      lead++;
+    }
+    Shape core = s.dropFirst(lead);
+    if (core.rank() <= out.rank() && out.dropFirst(out.rank() - core.rank()).equals(core)) {
+      return Layout.SUFFIX;
+    }
+    return Layout.GATHER;
+  }
+
+  @Override
+  void run(Frame f, int c) {
+    double[] ab = f.buf[a.slot()];
+    double[] bb = f.buf[b.slot()];
+    double[] ob = f.buf[out.slot()];
+    int ao = f.off[a.slot()];
+    int bo = f.off[b.slot()];
+    int oo = f.off[out.slot()];
+    int n = out.size();
+    int samples = out.batched() ? c : 1;
+    if (la == Layout.FULL && lb == Layout.FULL && a.batched() && b.batched()) {
+      Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, samples * n);
+      return;
+    }
+    double[] ta = la == Layout.GATHER ? new double[n] : null;
+    double[] tb = lb == Layout.GATHER ? new double[n] : null;
+    int sa = a.stride();
+    int sb = b.stride();
+    for (int s = 0; s < samples; s++) {
+      int pa = ao + s * sa;
+      int pb = bo + s * sb;
+      int po = oo + s * n;
+      if (ta != null) {
+        gather(ab, pa, mapA, ta);
+        sample(ta, 0, Layout.FULL, bb, pb, lb, tb, ob, po, n);
+      } else {
+        sample(ab, pa, la, bb, pb, lb, tb, ob, po, n);
+      }
+    }
+  }
+
+  private void sample(double[] ab, int pa, Layout la, double[] bb, int pb, Layout lb, double[] tb,
+      double[] ob, int po, int n) {
+    if (tb != null) {
+      gather(bb, pb, mapB, tb);
+      bb = tb;
+      pb = 0;
+      lb = Layout.FULL;
+    }
+    if (la == Layout.SCALAR) {
+      if (lb == Layout.SCALAR) {
+        ob[po] = fn.applyAsDouble(ab[pa], bb[pb]);
+        for (int i = 1; i < n; i++) {
+          ob[po + i] = ob[po];
+        }
+      } else if (lb == Layout.FULL) {
+        Loops.sv(code, fn, ab[pa], bb, pb, ob, po, n);
+      } else {
+        int period = this.b.size();
+        for (int r = 0; r < n; r += period) {
+          Loops.sv(code, fn, ab[pa], bb, pb, ob, po + r, period);
+        }
+      }
+    } else if (lb == Layout.SCALAR) {
+      if (la == Layout.FULL) {
+        Loops.vs(code, fn, ab, pa, bb[pb], ob, po, n);
+      } else {
+        int period = this.a.size();
+        for (int r = 0; r < n; r += period) {
+          Loops.vs(code, fn, ab, pa, bb[pb], ob, po + r, period);
+        }
+      }
+    } else if (la == Layout.FULL && lb == Layout.FULL) {
+      Loops.vv(code, fn, ab, pa, bb, pb, ob, po, n);
+    } else if (la == Layout.SUFFIX && lb == Layout.FULL) {
+      int period = this.a.size();
+      for (int r = 0; r < n; r += period) {
+        Loops.vv(code, fn, ab, pa, bb, pb + r, ob, po + r, period);
+      }
+    } else if (la == Layout.FULL && lb == Layout.SUFFIX) {
+      int period = this.b.size();
+      for (int r = 0; r < n; r += period) {
+        Loops.vv(code, fn, ab, pa + r, bb, pb, ob, po + r, period);
+      }
+    } else {
+      // both repeat with (possibly different) periods: fall back to element indexing
+      int qa = this.a.size();
+      int qb = this.b.size();
+      for (int i = 0; i < n; i++) {
+        ob[po + i] = fn.applyAsDouble(ab[pa + i % qa], bb[pb + i % qb]);
+      }
+    }
+  }
+
+  private static void gather(double[] src, int base, int[] map, double[] dst) {
+    for (int i = 0; i < map.length; i++) {
+      dst[i] = src[base + map[i]];
+    }
+  }
+}

@@ -1,0 +1,158 @@
+package io.batchjac.engine.exec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a {@link Plan} over a batch: the batch is cut into chunks of {@code C} consecutive
+ * samples, and {@code threads} threads take chunks in turn, each with a {@link Frame} of its own.
+ * Every chunk is computed by the same kernels in the same order whichever thread runs it, so
+ * results do not depend on the thread count; and every kernel's per-sample arithmetic is the same
+ * whatever {@code C} is, so they do not depend on the chunk size either.
+ */
+public final class Executor {
+  /** Default number of doubles in the largest buffer of a chunk: 512 KiB, about an L2 cache. */
+  public static final int DEFAULT_CHUNK_DOUBLES = 1 << 16;
+
+  private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "batchjac-worker");
+    t.setDaemon(true);
+    return t;
+  });
+
+  private final int threads;
+  private final int chunkDoubles;
+
+  /**
+   * @param threads worker threads (the calling thread is one of them), at least 1
+   * @param chunkDoubles target size in doubles of the largest per-chunk buffer
+   */
+  public Executor(int threads, int chunkDoubles) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads must be at least 1, got " + threads);
+    }
+    if (chunkDoubles < 1) {
+      throw new IllegalArgumentException("chunk size must be positive, got " + chunkDoubles);
+    }
+    this.threads = threads;
+    this.chunkDoubles = chunkDoubles;
+  }
+
+  /** All available processors, default chunking. */
+  public static Executor defaults() {
+    return new Executor(Runtime.getRuntime().availableProcessors(), DEFAULT_CHUNK_DOUBLES);
+  }
+
+  public int threads() {
+    return threads;
+  }
+
+  /** The number of samples per chunk for this plan and batch size. */
+  public int chunkSize(Plan plan, int batch) {
+    int per = Math.max(1, plan.maxSampleSize());
+    int c = Math.max(1, chunkDoubles / per);
+    int fair = (batch + threads - 1) / threads;
+    return Math.max(1, Math.min(c, Math.max(1, fair)));
+  }
+
+  /**
+   * Computes samples {@code [0, batch)}: reads input i of the graph through {@code inputs[i]}
+   * (null for inputs the plan does not use) and writes output i through {@code outputs[i]}.
+   */
+  public void run(Plan plan, int batch, Binding[] inputs, Binding[] outputs) {
+    if (batch == 0) {
+      return;
+    }
+    int c = chunkSize(plan, batch);
+    int chunks = (batch + c - 1) / c;
+    int workers = Math.min(threads, chunks);
+    AtomicInteger next = new AtomicInteger();
+    Runnable work = () -> {
+      Frame f = plan.newFrame(c);
+      double[][] own = f.buf.clone();
+      for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
+        int b0 = k * c;
+        runChunk(plan, f, own, b0, Math.min(c, batch - b0), inputs, outputs);
+      }
+    };
+    if (workers == 1) {
+      work.run();
+      return;
+    }
+    List<Future<?>> futures = new ArrayList<>();
+    for (int t = 1; t < workers; t++) {
+      futures.add(POOL.submit(work));
+    }
+    RuntimeException failure = null;
+    try {
+      work.run();
+    } catch (RuntimeException e) {
+      failure = e;
+      next.set(chunks);
+    }
+    for (Future<?> fu : futures) {
+      try {
+        fu.get();
+      } catch (ExecutionException e) {
+        if (failure == null) {
+          failure = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private static void runChunk(Plan plan, Frame f, double[][] own, int b0, int c, Binding[] inputs, Binding[] outputs) {
+    for (int i = 0; i < inputs.length; i++) {
+      int s = plan.inputSlot(i);
+      if (s < 0 || inputs[i] == null) {
+        continue;
+      }
+      Binding in = inputs[i];
+      if (in.inPlace()) {
+        f.buf[s] = in.data();
+        f.off[s] = in.offset() + b0 * in.sampleStride();
+      } else {
+        f.buf[s] = own[s];
+        f.off[s] = 0;
+        in.gather(b0, c, own[s], 0);
+      }
+    }
+    boolean[] direct = new boolean[outputs.length];
+    for (int i = 0; i < outputs.length; i++) {
+      Binding out = outputs[i];
+      if (out != null && out.inPlace() && plan.outputOwnsSlot(i)) {
+        int s = plan.outputSlot(i);
+        f.buf[s] = out.data();
+        f.off[s] = out.offset() + b0 * out.sampleStride();
+        direct[i] = true;
+      }
+    }
+    for (Step step : plan.steps()) {
+      step.run(f, c);
+    }
+    for (int i = 0; i < outputs.length; i++) {
+      Binding out = outputs[i];
+      if (out == null) {
+        continue;
+      }
+      int s = plan.outputSlot(i);
+      if (direct[i]) {
+        f.buf[s] = own[s];
+        f.off[s] = 0;
+      } else {
+        out.scatter(b0, c, f.buf[s], f.off[s], plan.outputBatched(i) ? out.size() : 0);
+      }
+    }
+  }
+}

@@ -1,0 +1,17 @@
+package io.batchjac.engine.exec;
+
+/**
+ * The storage one thread runs a chunk in: for every slot of a {@link Plan}, an array and the
+ * offset where the chunk's first sample starts. A batched slot holds {@code c} samples of its
+ * node back to back ({@code sampleSize} values each); a constant slot holds one sample, read by
+ * every sample (stride 0).
+ */
+final class Frame {
+  final double[][] buf;
+  final int[] off;
+
+  Frame(int slots) {
+    buf = new double[slots][];
+    off = new int[slots];
+  }
+}

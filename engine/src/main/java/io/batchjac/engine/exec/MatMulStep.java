@@ -1,0 +1,108 @@
+package io.batchjac.engine.exec;
+
+import io.batchjac.engine.tensor.Shape;
+
+/**
+ * Matrix product {@code (..., p, k) @ (..., k, q)} on a chunk. The two layouts that matter for
+ * speed run as ONE dgemm over the whole chunk:
+ * <ul>
+ *   <li>constant {@code A (p, k)} times batched {@code B (..., k, 1)}: every sample's columns are
+ *       contiguous, so the chunk is one {@code k x cols} column-major matrix and
+ *       {@code out = A * B} is a single GEMM ({@code cols = c * prod(...)}); this is the forward
+ *       pass and forward-mode tangents with all K directions at once;</li>
+ *   <li>batched {@code A (..., p, k)} times constant {@code B (k, q)}: the chunk's rows stack into
+ *       one {@code (rows, k)} row-major matrix; this is reverse mode with K cotangents.</li>
+ * </ul>
+ * Anything else (both batched, broadcast batch axes) loops over the blocks with a plain triple
+ * loop accumulating over k in order.
+ */
+final class MatMulStep extends Step {
+  private enum Kind { CONST_LEFT, CONST_RIGHT, BLOCKS }
+
+  private final Operand a;
+  private final Operand b;
+  private final Operand out;
+  private final int p;
+  private final int k;
+  private final int q;
+  private final Kind kind;
+  private final int blocks;
+  private final int[] blockA;
+  private final int[] blockB;
+
+  MatMulStep(Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
+    super(a, b);
+    this.a = a;
+    this.b = b;
+    this.out = out;
+    this.p = sa.dim(-2);
+    this.k = sa.dim(-1);
+    this.q = sb.dim(-1);
+    boolean aMatrix = sa.size() == p * k;
+    boolean bMatrix = sb.size() == k * q;
+    if (!a.batched() && aMatrix && b.batched() && q == 1 && out.batched()) {
+      kind = Kind.CONST_LEFT;
+    } else if (!b.batched() && bMatrix && a.batched() && out.batched()) {
+      kind = Kind.CONST_RIGHT;
+    } else {
+      kind = Kind.BLOCKS;
+    }
+    Shape batch = so.first(so.rank() - 2);
+    blocks = batch.size();
+    blockA = IndexMaps.broadcast(sa.first(sa.rank() - 2), batch);
+    blockB = IndexMaps.broadcast(sb.first(sb.rank() - 2), batch);
+  }
+
+  @Override
+  void run(Frame f, int c) {
+    double[] ab = f.buf[a.slot()];
+    double[] bb = f.buf[b.slot()];
+    double[] ob = f.buf[out.slot()];
+    int ao = f.off[a.slot()];
+    int bo = f.off[b.slot()];
+    int oo = f.off[out.slot()];
+    if (p == 0 || q == 0 || c == 0) {
+      return;
+    }
+    if (k == 0) {
+      java.util.Arrays.fill(ob, oo, oo + (out.batched() ? c : 1) * out.size(), 0.0);
+      return;
+    }
+    switch (kind) {
+      case CONST_LEFT -> {
+        int cols = c * blocks;
+        Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo, k, 0.0, ob, oo, p);
+      }
+      case CONST_RIGHT -> {
+        int rows = c * blocks * p;
+        Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao, k, 0.0, ob, oo, q);
+      }
+      default -> blocks(ab, ao, bb, bo, ob, oo, out.batched() ? c : 1);
+    }
+  }
+
+  private void blocks(double[] ab, int ao, double[] bb, int bo, double[] ob, int oo, int samples) {
+    int pk = p * k;
+    int kq = k * q;
+    int pq = p * q;
+    for (int s = 0; s < samples; s++) {
+      int sa = ao + s * a.stride();
+      int sb = bo + s * b.stride();
+      int so = oo + s * out.size();
+      for (int blk = 0; blk < blocks; blk++) {
+        int baseA = sa + blockA[blk] * pk;
+        int baseB = sb + blockB[blk] * kq;
+        int baseO = so + blk * pq;
+        for (int i = 0; i < p; i++) {
+          for (int j = 0; j < q; j++) {
+            double acc = 0;
+            for (int l = 0; l < k; l++) {
+              acc += ab[baseA + i * k + l] * bb[baseB + l * q + j];
+            }
+            ob[baseO + i * q + j] = acc;
+          }
+        }
+      }
+    }
+  }
+}

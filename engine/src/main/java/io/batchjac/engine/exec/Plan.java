@@ -1,0 +1,359 @@
+package io.batchjac.engine.exec;
+
+import io.batchjac.engine.ir.Binary;
+import io.batchjac.engine.ir.BroadcastTo;
+import io.batchjac.engine.ir.Concat;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.MatMul;
+import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.ir.Op;
+import io.batchjac.engine.ir.Pad;
+import io.batchjac.engine.ir.PowConst;
+import io.batchjac.engine.ir.ReduceSum;
+import io.batchjac.engine.ir.Reshape;
+import io.batchjac.engine.ir.Slice;
+import io.batchjac.engine.ir.Transpose;
+import io.batchjac.engine.ir.Unary;
+import io.batchjac.engine.ir.Where;
+import io.batchjac.engine.tensor.Shape;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A graph compiled for execution on chunks of samples.
+ *
+ * <ul>
+ *   <li>Only nodes the outputs need are kept.</li>
+ *   <li>Every node that does not depend on an input (parameters, constants, seeds and everything
+ *       computed from them only, e.g. {@code W @ I} for an identity seed) is evaluated here, once,
+ *       and stored once; at run time it is read with sample stride 0.</li>
+ *   <li>Every batched node is one {@link Step} over the whole chunk. Its value lives in a slot;
+ *       a reshape shares its operand's slot (no copy). Slots whose lifetimes do not overlap share
+ *       a physical buffer, so a chunk's working set is a few buffers of {@code C x size}.</li>
+ * </ul>
+ *
+ * A plan is immutable and shared by all threads; each thread runs it in a {@link Frame} of its
+ * own made by {@link #newFrame(int)}.
+ */
+public final class Plan {
+  private final Graph graph;
+  private final List<Node> outputs;
+  private final List<Step> steps = new ArrayList<>();
+  private final List<double[]> constants = new ArrayList<>();
+  private final List<Integer> slotSize = new ArrayList<>();
+  private final int[] slotOf;
+  private final int[] inputSlots;
+  private final int[] outputSlots;
+  private int[] physOf;
+  private int[] physSize;
+  private int maxSampleSize;
+
+  private Plan(Graph g, List<Node> outputs) {
+    this.graph = g;
+    this.outputs = List.copyOf(outputs);
+    this.slotOf = new int[g.nodes().size()];
+    Arrays.fill(slotOf, -1);
+    this.inputSlots = new int[g.inputs().size()];
+    this.outputSlots = new int[outputs.size()];
+  }
+
+  /** Compiles {@code g} to compute its declared outputs. */
+  public static Plan compile(Graph g) {
+    return compile(g, g.outputs().stream().map(Graph.Output::node).toList());
+  }
+
+  /** Compiles {@code g} to compute the given nodes of it. */
+  public static Plan compile(Graph g, List<Node> outputs) {
+    Plan p = new Plan(g, outputs);
+    p.build();
+    return p;
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** Number of steps run per chunk (batched operations that are not free reshapes). */
+  public int stepCount() {
+    return steps.size();
+  }
+
+  /** The largest per-sample value size among batched slots (for choosing chunk sizes). */
+  public int maxSampleSize() {
+    return maxSampleSize;
+  }
+
+  int slots() {
+    return slotSize.size();
+  }
+
+  int inputSlot(int i) {
+    return inputSlots[i];
+  }
+
+  int outputSlot(int i) {
+    return outputSlots[i];
+  }
+
+  /** True when output i's value differs between samples. */
+  boolean outputBatched(int i) {
+    return constants.get(outputSlots[i]) == null;
+  }
+
+  /** True when output i has a slot of its own that an external array may replace. */
+  boolean outputOwnsSlot(int i) {
+    int s = outputSlots[i];
+    if (!outputBatched(i)) {
+      return false;
+    }
+    for (int in : inputSlots) {
+      if (in == s) {
+        return false;
+      }
+    }
+    for (int j = 0; j < outputSlots.length; j++) {
+      if (j != i && outputSlots[j] == s) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  List<Step> steps() {
+    return steps;
+  }
+
+  /** A frame for chunks of up to {@code chunk} samples: constants bound, buffers allocated. */
+  Frame newFrame(int chunk) {
+    Frame f = new Frame(slots());
+    double[][] phys = new double[physSize.length][];
+    for (int i = 0; i < phys.length; i++) {
+      phys[i] = new double[Math.max(1, chunk * physSize[i])];
+    }
+    for (int s = 0; s < slots(); s++) {
+      double[] c = constants.get(s);
+      if (c != null) {
+        f.buf[s] = c;
+      } else if (physOf[s] >= 0) {
+        f.buf[s] = phys[physOf[s]];
+      } else {
+        f.buf[s] = new double[Math.max(1, chunk * slotSize.get(s))]; // input staging
+      }
+    }
+    return f;
+  }
+
+  // ------------------------------------------------------------------ compilation
+
+  private void build() {
+    boolean[] live = liveNodes();
+    List<Integer> stepOutSlots = new ArrayList<>();
+    for (Node n : graph.nodes()) {
+      if (!live[n.id()]) {
+        continue;
+      }
+      if (!n.batched()) {
+        slotOf[n.id()] = constantSlot(n);
+      } else if (n.kind() == Node.Kind.INPUT) {
+        slotOf[n.id()] = newSlot(n.shape().size(), null);
+      } else if (n.op() instanceof Reshape) {
+        slotOf[n.id()] = slotOf[n.arg(0).id()];
+      } else {
+        int s = newSlot(n.shape().size(), null);
+        slotOf[n.id()] = s;
+        steps.add(stepFor(n, s));
+        stepOutSlots.add(s);
+      }
+    }
+    for (int i = 0; i < inputSlots.length; i++) {
+      Node in = graph.inputs().get(i);
+      inputSlots[i] = live[in.id()] ? slotOf[in.id()] : -1;
+    }
+    for (int i = 0; i < outputSlots.length; i++) {
+      outputSlots[i] = slotOf[outputs.get(i).id()];
+    }
+    assignBuffers(stepOutSlots);
+  }
+
+  private boolean[] liveNodes() {
+    boolean[] live = new boolean[graph.nodes().size()];
+    for (Node o : outputs) {
+      live[o.id()] = true;
+    }
+    for (int i = live.length - 1; i >= 0; i--) {
+      if (live[i]) {
+        for (Node a : graph.nodes().get(i).args()) {
+          live[a.id()] = true;
+        }
+      }
+    }
+    return live;
+  }
+
+  private int newSlot(int size, double[] constant) {
+    slotSize.add(size);
+    constants.add(constant);
+    if (constant == null) {
+      maxSampleSize = Math.max(maxSampleSize, size);
+    }
+    return slotSize.size() - 1;
+  }
+
+  /** Evaluates a sample-independent node now, with the same kernels, on a one-sample frame. */
+  private int constantSlot(Node n) {
+    if (n.kind() != Node.Kind.OP) {
+      return newSlot(n.shape().size(), n.value().data());
+    }
+    if (n.op() instanceof Reshape) {
+      return slotOf[n.arg(0).id()];
+    }
+    int s = newSlot(n.shape().size(), new double[n.shape().size()]);
+    Step step = stepFor(n, s);
+    Frame f = new Frame(slots());
+    for (int i = 0; i < slots(); i++) {
+      f.buf[i] = constants.get(i);
+    }
+    step.run(f, 1);
+    return s;
+  }
+
+  private Operand operand(Node n) {
+    int s = slotOf[n.id()];
+    return new Operand(s, n.shape().size(), constants.get(s) == null);
+  }
+
+  private Step stepFor(Node n, int outSlot) {
+    Op op = n.op();
+    Operand out = new Operand(outSlot, n.shape().size(), n.batched());
+    Shape so = n.shape();
+    if (op instanceof Unary u) {
+      return new UnaryStep(u, operand(n.arg(0)), out);
+    }
+    if (op instanceof PowConst pc) {
+      return new UnaryStep(pc, operand(n.arg(0)), out);
+    }
+    if (op instanceof Binary bin) {
+      Node x = n.arg(0);
+      Node y = n.arg(1);
+      Operand ox = expandedIfNeeded(x, so, n.batched());
+      Operand oy = expandedIfNeeded(y, so, n.batched());
+      Shape sx = ox.size() == x.shape().size() ? x.shape() : so;
+      Shape sy = oy.size() == y.shape().size() ? y.shape() : so;
+      return new BinaryStep(bin, ox, sx, oy, sy, out, so);
+    }
+    if (op instanceof Where) {
+      return new WhereStep(operand(n.arg(0)), n.arg(0).shape(), operand(n.arg(1)), n.arg(1).shape(),
+          operand(n.arg(2)), n.arg(2).shape(), out, so);
+    }
+    if (op instanceof MatMul) {
+      return new MatMulStep(operand(n.arg(0)), n.arg(0).shape(), operand(n.arg(1)), n.arg(1).shape(), out, so);
+    }
+    Shape si = n.arity() > 0 ? n.arg(0).shape() : null;
+    if (op instanceof Transpose t) {
+      return new GatherStep(operand(n.arg(0)), out, IndexMaps.transpose(si, t.perm(), so));
+    }
+    if (op instanceof BroadcastTo) {
+      return new GatherStep(operand(n.arg(0)), out, IndexMaps.broadcast(si, so));
+    }
+    if (op instanceof Slice sl) {
+      return new GatherStep(operand(n.arg(0)), out, IndexMaps.slice(si, sl.start(), so));
+    }
+    if (op instanceof Pad pd) {
+      return new GatherStep(operand(n.arg(0)), out, IndexMaps.pad(si, pd.start(), so));
+    }
+    if (op instanceof ReduceSum rs) {
+      return new ReduceSumStep(operand(n.arg(0)), out, IndexMaps.reduce(si, rs.axes()));
+    }
+    if (op instanceof Concat cc) {
+      int axis = cc.axis();
+      int outer = so.first(axis).size();
+      Operand[] ins = new Operand[n.arity()];
+      int[] inner = new int[n.arity()];
+      for (int i = 0; i < ins.length; i++) {
+        ins[i] = operand(n.arg(i));
+        inner[i] = n.arg(i).shape().dropFirst(axis).size();
+      }
+      return new ConcatStep(ins, out, outer, inner);
+    }
+    throw new IllegalStateException("no kernel for primitive '" + op.name() + "'");
+  }
+
+  /**
+   * A constant operand of a batched elementwise op whose layout would need a per-sample gather
+   * is broadcast to the output shape once, here.
+   */
+  private Operand expandedIfNeeded(Node x, Shape out, boolean batchedOut) {
+    Operand o = operand(x);
+    if (o.batched() || !batchedOut || BinaryStep.layout(x.shape(), out) != BinaryStep.Layout.GATHER) {
+      return o;
+    }
+    int[] map = IndexMaps.broadcast(x.shape(), out);
+    double[] src = constants.get(o.slot());
+    double[] full = new double[map.length];
+    for (int i = 0; i < map.length; i++) {
+      full[i] = src[map[i]];
+    }
+    return new Operand(newSlot(full.length, full), full.length, false);
+  }
+
+  /** Greedy best-fit reuse of physical buffers by slot lifetime; output slots are never freed. */
+  private void assignBuffers(List<Integer> stepOutSlots) {
+    int n = slots();
+    int[] lastUse = new int[n];
+    Arrays.fill(lastUse, -1);
+    List<int[]> reads = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      reads.add(readSlots(steps.get(i)));
+      for (int s : reads.get(i)) {
+        lastUse[s] = Math.max(lastUse[s], i);
+      }
+    }
+    for (int s : outputSlots) {
+      lastUse[s] = Integer.MAX_VALUE;
+    }
+    physOf = new int[n];
+    Arrays.fill(physOf, -1);
+    List<Integer> sizes = new ArrayList<>();
+    List<Integer> free = new ArrayList<>();
+    List<List<Integer>> dying = new ArrayList<>();
+    for (int i = 0; i < steps.size(); i++) {
+      dying.add(new ArrayList<>());
+    }
+    for (int s = 0; s < n; s++) {
+      if (lastUse[s] >= 0 && lastUse[s] < steps.size()) {
+        dying.get(lastUse[s]).add(s);
+      }
+    }
+    for (int i = 0; i < steps.size(); i++) {
+      int s = stepOutSlots.get(i);
+      int size = slotSize.get(s);
+      int best = -1;
+      for (int f : free) {
+        if (sizes.get(f) >= size && (best < 0 || sizes.get(f) < sizes.get(best))) {
+          best = f;
+        }
+      }
+      if (best < 0) {
+        sizes.add(size);
+        best = sizes.size() - 1;
+      } else {
+        free.remove(Integer.valueOf(best));
+      }
+      physOf[s] = best;
+      if (lastUse[s] < 0) {
+        free.add(best); // computed but never read again (cannot happen for live nodes)
+      }
+      for (int d : dying.get(i)) {
+        if (physOf[d] >= 0) {
+          free.add(physOf[d]);
+        }
+      }
+    }
+    physSize = sizes.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  private static int[] readSlots(Step step) {
+    return step.reads();
+  }
+}

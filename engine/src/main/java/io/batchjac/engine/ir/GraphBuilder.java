@@ -1,0 +1,451 @@
+package io.batchjac.engine.ir;
+
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Builds a per-sample {@link Graph} from Java code, one operation at a time (the function
+ * language's parser and the AD transformations use it too). Every method checks shapes and
+ * throws {@link ShapeException} with both shapes when they do not fit. Elementwise operations
+ * broadcast like NumPy; {@link #matmul} promotes vectors like NumPy's {@code @}.
+ *
+ * <pre>{@code
+ * GraphBuilder b = new GraphBuilder();
+ * Node x = b.input("x", Shape.of(16));
+ * Node w = b.param("W", Tensor.of(Shape.of(8, 16), weights));
+ * b.output("y", b.tanh(b.matmul(w, x)));
+ * Graph f = b.build();
+ * }</pre>
+ */
+public final class GraphBuilder {
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<Node> inputs = new ArrayList<>();
+  private final List<Node> params = new ArrayList<>();
+  private final List<Graph.Output> outputs = new ArrayList<>();
+  private final Set<String> names = new HashSet<>();
+
+  // ---------------------------------------------------------------- leaves
+
+  /** A per-sample input of the given shape (declaration order defines the flattened layout). */
+  public Node input(String name, Shape shape) {
+    return input(name, shape, null);
+  }
+
+  /** A per-sample input with a distribution to draw samples from. */
+  public Node input(String name, Shape shape, Distribution distribution) {
+    claim(name);
+    Node n = new Node(nodes.size(), Node.Kind.INPUT, null, new Node[0], shape, true, name, null, distribution);
+    nodes.add(n);
+    inputs.add(n);
+    return n;
+  }
+
+  /** A named sample-independent tensor (model weights); can be differentiated with respect to. */
+  public Node param(String name, Tensor value) {
+    claim(name);
+    Node n = new Node(nodes.size(), Node.Kind.PARAM, null, new Node[0], value.shape(), false, name, value.toC(), null);
+    nodes.add(n);
+    params.add(n);
+    return n;
+  }
+
+  /** An anonymous constant tensor. */
+  public Node constant(Tensor value) {
+    Node n = new Node(nodes.size(), Node.Kind.CONSTANT, null, new Node[0], value.shape(), false, null, value.toC(), null);
+    nodes.add(n);
+    return n;
+  }
+
+  /** A scalar constant. */
+  public Node scalar(double v) {
+    return constant(Tensor.scalar(v));
+  }
+
+  private void claim(String name) {
+    if (name == null || name.isEmpty()) {
+      throw new IllegalArgumentException("inputs and params need a name");
+    }
+    if (!names.add(name)) {
+      throw new IllegalArgumentException("'" + name + "' is already defined");
+    }
+  }
+
+  /** Declares an output; outputs are flattened and concatenated in declaration order. */
+  public void output(String name, Node value) {
+    for (Graph.Output o : outputs) {
+      if (o.name().equals(name)) {
+        throw new IllegalArgumentException("output '" + name + "' is already defined");
+      }
+    }
+    outputs.add(new Graph.Output(name, value));
+  }
+
+  /** The graph built so far. */
+  public Graph build() {
+    if (outputs.isEmpty()) {
+      throw new IllegalStateException("the function has no output");
+    }
+    return new Graph(nodes, inputs, params, outputs);
+  }
+
+  // ---------------------------------------------------------------- primitives
+
+  /** Applies a primitive (shape-checked). Prefer the named methods below. */
+  public Node apply(Op op, Node... args) {
+    Shape[] shapes = new Shape[args.length];
+    boolean batched = false;
+    for (int i = 0; i < args.length; i++) {
+      if (args[i] == null) {
+        throw new IllegalArgumentException(op.name() + ": operand " + i + " is null");
+      }
+      shapes[i] = args[i].shape();
+      batched |= args[i].batched();
+    }
+    Shape s = op.shape(shapes);
+    Node n = new Node(nodes.size(), Node.Kind.OP, op, args.clone(), s, batched, null, null, null);
+    nodes.add(n);
+    return n;
+  }
+
+  /** The elementwise unary primitive of that name ({@code sin}, {@code tanh}, ...). */
+  public Node unary(String name, Node x) {
+    Unary u = Elementwise.unary(name);
+    if (u == null) {
+      throw new IllegalArgumentException("unknown elementwise function '" + name + "'");
+    }
+    return apply(u, x);
+  }
+
+  /** The elementwise binary primitive of that name ({@code +}, {@code atan2}, ...). */
+  public Node binary(String name, Node x, Node y) {
+    Binary op = Elementwise.binary(name);
+    if (op == null) {
+      throw new IllegalArgumentException("unknown elementwise function '" + name + "'");
+    }
+    return apply(op, x, y);
+  }
+
+  public Node neg(Node x) {
+    return apply(Elementwise.NEG, x);
+  }
+
+  public Node exp(Node x) {
+    return apply(Elementwise.EXP, x);
+  }
+
+  public Node log(Node x) {
+    return apply(Elementwise.LOG, x);
+  }
+
+  public Node sin(Node x) {
+    return apply(Elementwise.SIN, x);
+  }
+
+  public Node cos(Node x) {
+    return apply(Elementwise.COS, x);
+  }
+
+  public Node sinh(Node x) {
+    return apply(Elementwise.SINH, x);
+  }
+
+  public Node cosh(Node x) {
+    return apply(Elementwise.COSH, x);
+  }
+
+  public Node tanh(Node x) {
+    return apply(Elementwise.TANH, x);
+  }
+
+  public Node sqrt(Node x) {
+    return apply(Elementwise.SQRT, x);
+  }
+
+  public Node sign(Node x) {
+    return apply(Elementwise.SIGN, x);
+  }
+
+  public Node sigmoid(Node x) {
+    return apply(Elementwise.SIGMOID, x);
+  }
+
+  public Node add(Node x, Node y) {
+    return apply(Elementwise.ADD, x, y);
+  }
+
+  public Node sub(Node x, Node y) {
+    return apply(Elementwise.SUB, x, y);
+  }
+
+  /** {@code x * y}; multiplying by the scalar constant 1 returns the other operand. */
+  public Node mul(Node x, Node y) {
+    if (y.isConstant(1) && y.shape().broadcastsTo(x.shape())) {
+      return x;
+    }
+    if (x.isConstant(1) && x.shape().broadcastsTo(y.shape())) {
+      return y;
+    }
+    return apply(Elementwise.MUL, x, y);
+  }
+
+  public Node div(Node x, Node y) {
+    return apply(Elementwise.DIV, x, y);
+  }
+
+  /** {@code x ^ y}; a constant scalar exponent becomes {@link PowConst}. */
+  public Node pow(Node x, Node y) {
+    if (y.kind() == Node.Kind.CONSTANT && y.shape().rank() == 0) {
+      return powConst(x, y.value().data()[0]);
+    }
+    return apply(Elementwise.POW, x, y);
+  }
+
+  /** {@code x ^ c} for a constant exponent. */
+  public Node powConst(Node x, double c) {
+    if (c == 1) {
+      return x;
+    }
+    return apply(new PowConst(c), x);
+  }
+
+  public Node lt(Node x, Node y) {
+    return apply(Elementwise.LT, x, y);
+  }
+
+  public Node le(Node x, Node y) {
+    return apply(Elementwise.LE, x, y);
+  }
+
+  public Node gt(Node x, Node y) {
+    return apply(Elementwise.GT, x, y);
+  }
+
+  public Node ge(Node x, Node y) {
+    return apply(Elementwise.GE, x, y);
+  }
+
+  /** {@code cond != 0 ? a : b} elementwise, broadcasting all three. */
+  public Node where(Node cond, Node a, Node b) {
+    return apply(Where.INSTANCE, cond, a, b);
+  }
+
+  // ---------------------------------------------------------------- structure
+
+  /** Same elements, new shape (row-major); free at run time. */
+  public Node reshape(Node x, Shape shape) {
+    if (x.shape().equals(shape)) {
+      return x;
+    }
+    if (x.kind() == Node.Kind.OP && x.op() instanceof Reshape) {
+      return reshape(x.arg(0), shape);
+    }
+    return apply(new Reshape(shape), x);
+  }
+
+  /** Permutes axes: result axis i is axis {@code perm[i]} of {@code x}. */
+  public Node transpose(Node x, int... perm) {
+    boolean identity = true;
+    for (int i = 0; i < perm.length; i++) {
+      identity &= perm[i] == i;
+    }
+    if (identity && perm.length == x.shape().rank()) {
+      return x;
+    }
+    return apply(new Transpose(perm), x);
+  }
+
+  /** Reverses the axes (NumPy's {@code x.T}); a vector is returned unchanged. */
+  public Node transpose(Node x) {
+    int r = x.shape().rank();
+    int[] perm = new int[r];
+    for (int i = 0; i < r; i++) {
+      perm[i] = r - 1 - i;
+    }
+    return transpose(x, perm);
+  }
+
+  /** Swaps the last two axes. */
+  public Node swapLastAxes(Node x) {
+    int r = x.shape().rank();
+    int[] perm = new int[r];
+    for (int i = 0; i < r; i++) {
+      perm[i] = i;
+    }
+    perm[r - 2] = r - 1;
+    perm[r - 1] = r - 2;
+    return transpose(x, perm);
+  }
+
+  /** Broadcasts to {@code shape} (NumPy rules). */
+  public Node broadcastTo(Node x, Shape shape) {
+    if (x.shape().equals(shape)) {
+      return x;
+    }
+    return apply(new BroadcastTo(shape), x);
+  }
+
+  /** Sums over the given axes (negative axes count from the end); the axes are removed. */
+  public Node sum(Node x, int... axes) {
+    int r = x.shape().rank();
+    int[] a = new int[axes.length];
+    for (int i = 0; i < axes.length; i++) {
+      a[i] = axes[i] < 0 ? axes[i] + r : axes[i];
+      if (a[i] < 0 || a[i] >= r) {
+        throw new ShapeException("sum: axis " + axes[i] + " out of range for shape " + x.shape());
+      }
+    }
+    a = Arrays.stream(a).sorted().distinct().toArray();
+    if (a.length != axes.length) {
+      throw new ShapeException("sum: repeated axis in " + Arrays.toString(axes));
+    }
+    if (a.length == 0) {
+      return x;
+    }
+    return apply(new ReduceSum(a), x);
+  }
+
+  /** The sum of all elements (a scalar). */
+  public Node sumAll(Node x) {
+    int[] all = new int[x.shape().rank()];
+    for (int i = 0; i < all.length; i++) {
+      all[i] = i;
+    }
+    return sum(x, all);
+  }
+
+  /** The mean of all elements. */
+  public Node meanAll(Node x) {
+    return div(sumAll(x), scalar(x.shape().size()));
+  }
+
+  /**
+   * The product of all elements, as a chain of multiplications of single elements: exact
+   * derivatives of every order, also where elements are zero (no division by the product).
+   */
+  public Node prodAll(Node x) {
+    Node flat = reshape(x, Shape.of(x.shape().size()));
+    int n = x.shape().size();
+    if (n == 0) {
+      return scalar(1);
+    }
+    Node acc = index(flat, 0, 0);
+    for (int i = 1; i < n; i++) {
+      acc = mul(acc, index(flat, 0, i));
+    }
+    return acc;
+  }
+
+  /**
+   * Matrix product with NumPy's {@code @} rules: a vector operand is promoted to a matrix (a row
+   * on the left, a column on the right) and the promoted axis removed from the result.
+   */
+  public Node matmul(Node a, Node b) {
+    Shape sa = a.shape();
+    Shape sb = b.shape();
+    if (sa.rank() == 0 || sb.rank() == 0) {
+      throw new ShapeException("@: operands must be vectors or matrices, got shapes " + sa + " and " + sb);
+    }
+    boolean va = sa.rank() == 1;
+    boolean vb = sb.rank() == 1;
+    Node ma = va ? reshape(a, Shape.of(1, sa.dim(0))) : a;
+    Node mb = vb ? reshape(b, Shape.of(sb.dim(0), 1)) : b;
+    if (ma.shape().dim(-1) != mb.shape().dim(-2)) {
+      throw new ShapeException("@: shapes " + sa + " and " + sb + " do not fit a matrix product ("
+          + sa.dim(-1) + " != " + (vb ? sb.dim(0) : sb.dim(-2)) + ")");
+    }
+    Node p = apply(MatMul.INSTANCE, ma, mb);
+    if (!va && !vb) {
+      return p;
+    }
+    Shape ps = p.shape();
+    int[] d = ps.dims();
+    List<Integer> keep = new ArrayList<>();
+    for (int i = 0; i < d.length; i++) {
+      boolean drop = (va && i == d.length - 2) || (vb && i == d.length - 1);
+      if (!drop) {
+        keep.add(d[i]);
+      }
+    }
+    return reshape(p, Shape.of(keep.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /** NumPy's {@code dot}: the inner product of two vectors, else the matrix product. */
+  public Node dot(Node a, Node b) {
+    if (a.shape().rank() == 1 && b.shape().rank() == 1) {
+      if (a.shape().dim(0) != b.shape().dim(0)) {
+        throw new ShapeException("dot: vectors of lengths " + a.shape().dim(0) + " and " + b.shape().dim(0));
+      }
+      return matmul(a, b);
+    }
+    return matmul(a, b);
+  }
+
+  /** The Euclidean norm of all elements; its derivative at 0 is NaN, as in JAX. */
+  public Node norm(Node x) {
+    return sqrt(sumAll(mul(x, x)));
+  }
+
+  /** Joins values of equal rank along {@code axis} (negative counts from the end). */
+  public Node concat(int axis, Node... xs) {
+    if (xs.length == 0) {
+      throw new ShapeException("concat: nothing to join");
+    }
+    if (xs.length == 1) {
+      return xs[0];
+    }
+    int r = xs[0].shape().rank();
+    return apply(new Concat(axis < 0 ? axis + r : axis), xs);
+  }
+
+  /** The box {@code start <= i < stop} (per axis, unit steps). */
+  public Node slice(Node x, int[] start, int[] stop) {
+    if (Arrays.equals(start, new int[start.length]) && Arrays.equals(stop, x.shape().dims())) {
+      return x;
+    }
+    return apply(new Slice(start, stop), x);
+  }
+
+  /** {@code x[..., start:stop, ...]} on one axis. */
+  public Node sliceAxis(Node x, int axis, int start, int stop) {
+    int[] lo = new int[x.shape().rank()];
+    int[] hi = x.shape().dims();
+    lo[axis] = start;
+    hi[axis] = stop;
+    return slice(x, lo, hi);
+  }
+
+  /** {@code x[..., i, ...]} on one axis: the axis is removed. */
+  public Node index(Node x, int axis, int i) {
+    Shape s = x.shape();
+    if (i < 0 || i >= s.dim(axis)) {
+      throw new ShapeException("index " + i + " is out of range for axis " + axis + " of length "
+          + s.dim(axis) + " (shape " + s + ")");
+    }
+    Node sl = sliceAxis(x, axis, i, i + 1);
+    int[] d = new int[s.rank() - 1];
+    for (int k = 0, j = 0; k < s.rank(); k++) {
+      if (k != axis) {
+        d[j++] = s.dim(k);
+      }
+    }
+    return reshape(sl, Shape.of(d));
+  }
+
+  /** Places {@code x} at {@code start} inside zeros of shape {@code full}. */
+  public Node pad(Node x, int[] start, Shape full) {
+    if (x.shape().equals(full)) {
+      return x;
+    }
+    return apply(new Pad(start, full), x);
+  }
+
+  /** Nodes created so far (for transformations that inspect what they built). */
+  public int size() {
+    return nodes.size();
+  }
+}

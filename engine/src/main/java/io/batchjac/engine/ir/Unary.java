@@ -1,0 +1,63 @@
+package io.batchjac.engine.ir;
+
+import io.batchjac.engine.tensor.Shape;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * An elementwise function of one operand: {@code y = f(x)} per element. Its single rule is the
+ * derivative {@code f'(x)} as a graph (from {@code x} and the result {@code y}); the JVP is
+ * {@code f'(x) * dx} and the VJP {@code ct * f'(x)}, since the Jacobian is diagonal. A linear op
+ * (negation) applies itself to the tangent instead. The table of instances is {@link Elementwise}.
+ */
+public final class Unary extends Op {
+  /** Builds {@code f'(x)} from {@code x} and {@code y = f(x)}; returns null for zero. */
+  @FunctionalInterface
+  public interface Derivative {
+    Node of(GraphBuilder b, Node x, Node y);
+  }
+
+  private final String name;
+  private final DoubleUnaryOperator fn;
+  private final Derivative derivative;
+  private final boolean linear;
+
+  Unary(String name, DoubleUnaryOperator fn, Derivative derivative, boolean linear) {
+    this.name = name;
+    this.fn = fn;
+    this.derivative = derivative;
+    this.linear = linear;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  /** The scalar function (the definition; the executor runs it per element). */
+  public DoubleUnaryOperator fn() {
+    return fn;
+  }
+
+  @Override
+  public Shape shape(Shape[] args) {
+    return args[0];
+  }
+
+  @Override
+  public Node jvp(RuleContext r, Node out, Node[] x, Node[] dx) {
+    if (linear) {
+      return r.b().apply(this, dx[0]);
+    }
+    Node d = derivative.of(r.b(), x[0], out);
+    return d == null ? null : r.fit(r.b().mul(d, dx[0]), out.shape());
+  }
+
+  @Override
+  public Node[] vjp(RuleContext r, Node out, Node[] x, Node ct, boolean[] needs) {
+    if (linear) {
+      return new Node[] {r.b().apply(this, ct)};
+    }
+    Node d = derivative.of(r.b(), x[0], out);
+    return new Node[] {d == null ? null : r.fit(r.b().mul(ct, d), x[0].shape())};
+  }
+}
