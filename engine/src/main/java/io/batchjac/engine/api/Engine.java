@@ -32,6 +32,7 @@ import java.util.List;
  */
 public final class Engine {
   private final Executor executor;
+  private final java.util.concurrent.atomic.AtomicLong gemmFlops = new java.util.concurrent.atomic.AtomicLong();
 
   public Engine(Executor executor) {
     this.executor = executor;
@@ -44,6 +45,11 @@ public final class Engine {
 
   public Executor executor() {
     return executor;
+  }
+
+  /** Floating-point operations spent in matrix products by this engine so far (for benchmarks). */
+  public long gemmFlopsExecuted() {
+    return gemmFlops.get();
   }
 
   // ------------------------------------------------------------------ public operations
@@ -212,6 +218,7 @@ public final class Engine {
       }
     }
     executor.run(plan, batch, in, outBind.toArray(new Binding[0]));
+    gemmFlops.addAndGet(plan.gemmFlopsPerSample() * batch);
   }
 
   /** Which leaves to differentiate with respect to: the inputs (default) or named parameters. */

@@ -54,6 +54,16 @@ final class MatMulStep extends Step {
   }
 
   @Override
+  long gemmFlopsPerSample() {
+    return out.batched() ? 2L * p * k * q * blocks : 0;
+  }
+
+  /** Which of the three layouts runs (for tests and profiles). */
+  String kind() {
+    return kind.name();
+  }
+
+  @Override
   void run(Frame f, int c) {
     double[] ab = f.buf[a.slot()];
     double[] bb = f.buf[b.slot()];

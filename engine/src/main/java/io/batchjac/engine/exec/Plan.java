@@ -79,6 +79,15 @@ public final class Plan {
     return steps.size();
   }
 
+  /** Floating-point operations per sample spent in matrix products (the GEMM work of one pass). */
+  public long gemmFlopsPerSample() {
+    long f = 0;
+    for (Step s : steps) {
+      f += s.gemmFlopsPerSample();
+    }
+    return f;
+  }
+
   /** The largest per-sample value size among batched slots (for choosing chunk sizes). */
   public int maxSampleSize() {
     return maxSampleSize;

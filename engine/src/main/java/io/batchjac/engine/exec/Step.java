@@ -17,6 +17,11 @@ abstract class Step {
     return reads.clone();
   }
 
+  /** Floating-point operations per sample in matrix products (0 for other kernels). */
+  long gemmFlopsPerSample() {
+    return 0;
+  }
+
   /** Runs on the chunk held by {@code f}; {@code c} is the number of samples in it. */
   abstract void run(Frame f, int c);
 }

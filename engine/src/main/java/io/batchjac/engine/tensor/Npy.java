@@ -488,7 +488,7 @@ public final class Npy {
 
     private Object name() throws NpyFormatException {
       int start = pos;
-      while (pos < text.length() && (Character.isLetterOrDigit(text.charAt(pos)) || text.charAt(pos) == '_')) {
+      while (Character.isLetterOrDigit(peek()) || peek() == '_') {
         pos++;
       }
       String word = text.substring(start, pos);
@@ -513,7 +513,8 @@ public final class Npy {
 
     private void expect(char c, String what) throws NpyFormatException {
       if (peek() != c) {
-        throw error("expected " + what + ", found " + (pos < text.length() ? "'" + peek() + "'" : "the end"));
+        String found = pos < text.length() ? "'" + peek() + "'" : "the end of the header";
+        throw error("expected " + what + ", found " + found);
       }
       pos++;
     }
@@ -544,7 +545,8 @@ public final class Npy {
     } else if (v instanceof Map<?, ?> m) {
       StringBuilder sb = new StringBuilder("{");
       for (Map.Entry<?, ?> e : m.entrySet()) {
-        sb.append(sb.length() == 1 ? "" : ", ").append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
+        sb.append(sb.length() == 1 ? "" : ", ")
+            .append(repr(e.getKey())).append(": ").append(repr(e.getValue()));
       }
       return sb.append('}').toString();
     }

@@ -219,7 +219,8 @@ class NpyTest {
 
   @Test
   void writesLikeNumpyForVectorsScalarsAndEmptyArrays() throws IOException {
-    assertWritesLikeNumpy(F64_VECTOR_5, Tensor.vector(1.5, -2.0, 1e300, Double.POSITIVE_INFINITY, -0.0));
+    assertWritesLikeNumpy(F64_VECTOR_5,
+        Tensor.vector(1.5, -2.0, 1e300, Double.POSITIVE_INFINITY, -0.0));
     assertWritesLikeNumpy(F64_SCALAR, Tensor.scalar(2.5));
     assertWritesLikeNumpy(F64_EMPTY_0x3, Tensor.zeros(Shape.of(0, 3)));
   }
@@ -261,8 +262,8 @@ class NpyTest {
     assertEquals('\n', b[dataStart - 1]);
     assertEquals(dataStart + 8, b.length);
     String dims1 = "1, ".repeat(21_999) + "1";
-    assertTrue(new String(b, 12, headerLength, ISO_8859_1)
-        .startsWith("{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims1 + "), }" + " ".repeat(20) + " "));
+    String dict = "{'descr': '<f8', 'fortran_order': False, 'shape': (" + dims1 + "), }";
+    assertTrue(new String(b, 12, headerLength, ISO_8859_1).startsWith(dict + " ".repeat(20)));
     Tensor back = read(b);
     assertEquals(t.shape(), back.shape());
     assertArrayEquals(t.data(), back.data());
@@ -272,7 +273,9 @@ class NpyTest {
 
   @Test
   void roundTripsEveryRankInBothOrders() throws IOException {
-    Shape[] shapes = {Shape.SCALAR, Shape.of(4), Shape.of(2, 3), Shape.of(2, 3, 4), Shape.of(0, 3), Shape.of(3, 0)};
+    Shape[] shapes = {
+      Shape.SCALAR, Shape.of(4), Shape.of(2, 3), Shape.of(2, 3, 4), Shape.of(0, 3), Shape.of(3, 0)
+    };
     for (Tensor.Order order : Tensor.Order.values()) {
       for (Shape shape : shapes) {
         double[] data = new double[shape.size()];
@@ -443,7 +446,8 @@ class NpyTest {
     assertEquals(SOURCE + ": dtype '<c16'" + why, refusal(bytes(C128_1)).getMessage());
     assertEquals(SOURCE + ": dtype '|O'" + why, refusal(bytes(OBJECT_HEADER_ONLY)).getMessage());
     assertEquals(SOURCE + ": dtype '<U3'" + why, refusal(bytes(STR_U3_1)).getMessage());
-    assertEquals(SOURCE + ": dtype [('a', '<f8'), ('b', '<i4')]" + why, refusal(bytes(STRUCT_2)).getMessage());
+    assertEquals(SOURCE + ": dtype [('a', '<f8'), ('b', '<i4')]" + why,
+        refusal(bytes(STRUCT_2)).getMessage());
   }
 
   @Test
@@ -461,10 +465,12 @@ class NpyTest {
         "'descr' must be a dtype string such as '<f8', found 8");
     assertMalformed("{'descr': '<f8, 'fortran_order': False, 'shape': (3,), }",
         "expected ',' or '}' in dict, found 'f' at column 18");
-    assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)", "unexpected end of header");
+    assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,)",
+        "expected ',' or '}' in dict, found the end of the header");
     assertMalformed("{'descr': '<f8', 'fortran_order': false, 'shape': (3,), }", "unknown name 'false'");
     assertMalformed("['descr', '<f8']", "expected a dict literal {...}, found ['descr', '<f8']");
-    assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), } x", "unexpected text after the dict");
+    assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), } x",
+        "unexpected text after the dict");
     assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x}",
         "unterminated string", "in {'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'x}");
   }
