@@ -202,6 +202,10 @@ public final class Engine {
       return; // every derivative piece is identically zero; results are zero-filled
     }
     Plan plan = Plan.compile(g, outputs);
+    if (Boolean.getBoolean("batchjac.printPlans")) {
+      System.err.print("plan: " + plan.stepCount() + " steps, " + plan.gemmFlopsPerSample()
+          + " GEMM flops per sample\n" + plan.describe());
+    }
     List<Node> inputs = g.inputs();
     Binding[] in = new Binding[inputs.size()];
     int xOff = 0;

@@ -38,8 +38,8 @@ final class BinaryStep extends Step {
   }
 
   static Layout layout(Shape s, Shape out) {
-    if (s.equals(out)) {
-      return Layout.FULL;
+    if (s.size() == out.size()) {
+      return Layout.FULL; // equal up to axes of length 1: the same row-major order
     }
     if (s.size() == 1) {
       return Layout.SCALAR;
@@ -55,6 +55,14 @@ final class BinaryStep extends Step {
     return Layout.GATHER;
   }
 
+  /**
+   * True when the operand can be read as one flat run over the whole chunk: batched and of the
+   * output's size, or a single constant value.
+   */
+  private static boolean fullSpan(Layout l, Operand o) {
+    return o.batched() ? l == Layout.FULL : o.size() == 1;
+  }
+
   @Override
   void run(Frame f, int c) {
     double[] ab = f.buf[a.slot()];
@@ -65,9 +73,20 @@ final class BinaryStep extends Step {
     int oo = f.off[out.slot()];
     int n = out.size();
     int samples = out.batched() ? c : 1;
-    if (la == Layout.FULL && lb == Layout.FULL && a.batched() && b.batched()) {
-      Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, samples * n);
-      return;
+    if (fullSpan(la, a) && fullSpan(lb, b)) {
+      int total = samples * n;
+      if (a.batched() && b.batched()) {
+        Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, total);
+        return;
+      }
+      if (a.batched() && b.size() == 1) {
+        Loops.vs(code, fn, ab, ao, bb[bo], ob, oo, total);
+        return;
+      }
+      if (b.batched() && a.size() == 1) {
+        Loops.sv(code, fn, ab[ao], bb, bo, ob, oo, total);
+        return;
+      }
     }
     double[] ta = la == Layout.GATHER ? new double[n] : null;
     double[] tb = lb == Layout.GATHER ? new double[n] : null;

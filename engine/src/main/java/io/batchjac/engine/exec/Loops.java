@@ -2,6 +2,7 @@ package io.batchjac.engine.exec;
 
 import io.batchjac.engine.ir.Binary;
 import io.batchjac.engine.ir.Elementwise;
+import io.batchjac.engine.ir.MoreMath;
 import io.batchjac.engine.ir.Unary;
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
@@ -74,7 +75,7 @@ final class Loops {
     if (op == Elementwise.NEG) {
       for (int i = 0; i < n; i++) o[oo + i] = -x[xo + i];
     } else if (op == Elementwise.TANH) {
-      for (int i = 0; i < n; i++) o[oo + i] = Math.tanh(x[xo + i]);
+      for (int i = 0; i < n; i++) o[oo + i] = MoreMath.tanh(x[xo + i]);
     } else if (op == Elementwise.EXP) {
       for (int i = 0; i < n; i++) o[oo + i] = Math.exp(x[xo + i]);
     } else if (op == Elementwise.LOG) {

@@ -40,6 +40,7 @@ public final class Plan {
   private final Graph graph;
   private final List<Node> outputs;
   private final List<Step> steps = new ArrayList<>();
+  private final List<Node> stepNodes = new ArrayList<>();
   private final List<double[]> constants = new ArrayList<>();
   private final List<Integer> slotSize = new ArrayList<>();
   private final int[] slotOf;
@@ -86,6 +87,21 @@ public final class Plan {
       f += s.gemmFlopsPerSample();
     }
     return f;
+  }
+
+  /** One line per step: the node it computes, its operands and its kernel (for profiling). */
+  public String describe() {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < steps.size(); i++) {
+      Node n = stepNodes.get(i);
+      sb.append(i).append(": ").append(n);
+      sb.append(" <-");
+      for (Node a : n.args()) {
+        sb.append(' ').append(a.shape()).append(a.batched() ? "b" : "c");
+      }
+      sb.append("  [").append(steps.get(i).getClass().getSimpleName()).append("]\n");
+    }
+    return sb.toString();
   }
 
   /** The largest per-sample value size among batched slots (for choosing chunk sizes). */
@@ -172,6 +188,7 @@ public final class Plan {
         int s = newSlot(n.shape().size(), null);
         slotOf[n.id()] = s;
         steps.add(stepFor(n, s));
+        stepNodes.add(n);
         stepOutSlots.add(s);
       }
     }

@@ -48,7 +48,7 @@ public final class Elementwise {
       (b, x, y) -> b.div(b.scalar(1), b.add(b.scalar(1), b.mul(x, x))));
   public static final Unary SINH = unary("sinh", Math::sinh, (b, x, y) -> b.cosh(x));
   public static final Unary COSH = unary("cosh", Math::cosh, (b, x, y) -> b.sinh(x));
-  public static final Unary TANH = unary("tanh", Math::tanh,
+  public static final Unary TANH = unary("tanh", MoreMath::tanh,
       (b, x, y) -> b.sub(b.scalar(1), b.mul(y, y)));
   public static final Unary SQRT = unary("sqrt", Math::sqrt, (b, x, y) -> b.div(b.scalar(0.5), y));
   public static final Unary CBRT = unary("cbrt", Math::cbrt,

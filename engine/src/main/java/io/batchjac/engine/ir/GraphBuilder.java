@@ -182,13 +182,14 @@ public final class GraphBuilder {
     return apply(Elementwise.SUB, x, y);
   }
 
-  /** {@code x * y}; multiplying by the scalar constant 1 returns the other operand. */
+  /** {@code x * y}; multiplying by a constant of ones that does not enlarge the other operand is free. */
   public Node mul(Node x, Node y) {
-    if (y.isConstant(1) && y.shape().broadcastsTo(x.shape())) {
-      return x;
+    Shape out = Shape.broadcastOrNull(x.shape(), y.shape());
+    if (out != null && y.isConstant(1) && out.size() == x.shape().size()) {
+      return reshape(x, out);
     }
-    if (x.isConstant(1) && x.shape().broadcastsTo(y.shape())) {
-      return y;
+    if (out != null && x.isConstant(1) && out.size() == y.shape().size()) {
+      return reshape(y, out);
     }
     return apply(Elementwise.MUL, x, y);
   }
@@ -247,14 +248,36 @@ public final class GraphBuilder {
     return apply(new Reshape(shape), x);
   }
 
-  /** Permutes axes: result axis i is axis {@code perm[i]} of {@code x}. */
+  /**
+   * Permutes axes: result axis i is axis {@code perm[i]} of {@code x}. A permutation that keeps
+   * the order of the axes longer than 1 does not move any element and becomes a free reshape.
+   */
   public Node transpose(Node x, int... perm) {
-    boolean identity = true;
-    for (int i = 0; i < perm.length; i++) {
-      identity &= perm[i] == i;
-    }
-    if (identity && perm.length == x.shape().rank()) {
-      return x;
+    Shape s = x.shape();
+    if (perm.length == s.rank()) {
+      int last = -1;
+      boolean moves = false;
+      for (int p : perm) {
+        if (p >= 0 && p < s.rank() && s.dim(p) != 1) {
+          moves |= p < last;
+          last = p;
+        }
+      }
+      if (!moves) {
+        int[] d = new int[perm.length];
+        boolean[] seen = new boolean[perm.length];
+        boolean valid = true;
+        for (int i = 0; i < perm.length && valid; i++) {
+          valid = perm[i] >= 0 && perm[i] < s.rank() && !seen[perm[i]];
+          if (valid) {
+            seen[perm[i]] = true;
+            d[i] = s.dim(perm[i]);
+          }
+        }
+        if (valid && Shape.of(d).size() == s.size()) {
+          return reshape(x, Shape.of(d));
+        }
+      }
     }
     return apply(new Transpose(perm), x);
   }
