@@ -160,7 +160,7 @@ final class Lexer {
       advance(1);
       return;
     }
-    String shown = Character.isISOControl(c) || Character.isWhitespace(c)
+    String shown = Character.isISOControl(c) || Character.isWhitespace(c) || Character.isSpaceChar(c)
         ? String.format("U+%04X", (int) c) : "'" + c + "'";
     String hint = c == '!' ? " (did you mean '!='?)" : c == '\'' ? " (strings use double quotes)" : "";
     throw src.error(line, col, "unexpected character " + shown + hint);
