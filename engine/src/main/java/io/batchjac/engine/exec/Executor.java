@@ -13,7 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * samples, and {@code threads} threads take chunks in turn, each with a {@link Frame} of its own.
  * Every chunk is computed by the same kernels in the same order whichever thread runs it, so
  * results do not depend on the thread count; and every kernel's per-sample arithmetic is the same
- * whatever {@code C} is, so they do not depend on the chunk size either.
+ * whatever {@code C} is, so they do not depend on the chunk size either. (Matrix products run one
+ * BLAS call per panel of {@link MatMulStep#PANEL} samples, whose rounding may depend on the
+ * call's size; chunks are therefore whole multiples of the panel, so that every call covers the
+ * same samples whatever the chunking.)
  */
 public final class Executor {
   /** Default number of doubles in the largest buffer of a chunk: 512 KiB, about an L2 cache. */
@@ -52,12 +55,19 @@ public final class Executor {
     return threads;
   }
 
-  /** The number of samples per chunk for this plan and batch size. */
+  /**
+   * The number of samples per chunk for this plan and batch size: a whole number of GEMM panels
+   * ({@link MatMulStep#PANEL} samples; at least one, even when that exceeds
+   * {@code chunkDoubles}), or the whole batch.
+   */
   public int chunkSize(Plan plan, int batch) {
     int per = Math.max(1, plan.maxSampleSize());
     int c = Math.max(1, chunkDoubles / per);
     int fair = (batch + threads - 1) / threads;
-    return Math.max(1, Math.min(c, Math.max(1, fair)));
+    c = Math.max(1, Math.min(c, Math.max(1, fair)));
+    int panel = MatMulStep.PANEL;
+    c = c <= panel ? panel : c / panel * panel;
+    return Math.min(c, Math.max(1, batch));
   }
 
   /**

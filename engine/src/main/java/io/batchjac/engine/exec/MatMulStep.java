@@ -15,8 +15,17 @@ import io.batchjac.engine.tensor.Shape;
  * </ul>
  * Anything else (both batched, broadcast batch axes) loops over the blocks with a plain triple
  * loop accumulating over k in order.
+ *
+ * <p>Determinism: a BLAS's rounding may depend on the size of the product (OpenBLAS switches to
+ * its small-matrix kernels below a size threshold, VectorBLAS blocks differently), so the GEMM
+ * layouts run one call per {@link #PANEL} samples rather than one per chunk. The executor starts
+ * chunks at multiples of {@link #PANEL}, so every call covers the same samples, in the same
+ * columns, whatever the chunk size and thread count are.
  */
 final class MatMulStep extends Step {
+  /** Samples per GEMM call; chunks are whole multiples of it (see {@link Executor#chunkSize}). */
+  static final int PANEL = 32;
+
   private enum Kind { CONST_LEFT, CONST_RIGHT, BLOCKS }
 
   private final Operand a;
@@ -80,12 +89,18 @@ final class MatMulStep extends Step {
     }
     switch (kind) {
       case CONST_LEFT -> {
-        int cols = c * blocks;
-        Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo, k, 0.0, ob, oo, p);
+        for (int s0 = 0; s0 < c; s0 += PANEL) {
+          int cols = Math.min(PANEL, c - s0) * blocks;
+          Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo + s0 * b.size(), k, 0.0,
+              ob, oo + s0 * out.size(), p);
+        }
       }
       case CONST_RIGHT -> {
-        int rows = c * blocks * p;
-        Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao, k, 0.0, ob, oo, q);
+        for (int s0 = 0; s0 < c; s0 += PANEL) {
+          int rows = Math.min(PANEL, c - s0) * blocks * p;
+          Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao + s0 * a.size(), k, 0.0,
+              ob, oo + s0 * out.size(), q);
+        }
       }
       default -> blocks(ab, ao, bb, bo, ob, oo, out.batched() ? c : 1);
     }
