@@ -11,7 +11,6 @@ import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -203,14 +202,11 @@ class KinkConventionsTest {
   }
 
   /**
-   * The same in reverse mode and for the Hessian (forward over reverse). KNOWN ENGINE ISSUE: the
-   * cotangent that {@code where} passes to the unchosen branch is exactly 0, but the branch's own
-   * VJP rule then multiplies it by {@code sqrt'(x)}, which is NaN at x = -1 and +inf at x = 0, and
-   * {@code 0 * NaN = 0 * inf = NaN}: the reverse-mode derivative is NaN at both points (JAX and
-   * PyTorch behave the same way; the usual workaround is the "double where",
-   * {@code sqrt(where(x > 0, x, 1))}). Disabled, not weakened, until the convention is decided.
+   * The same in reverse mode and for the Hessian (forward over reverse): the cotangent that
+   * {@code where} passes to the unchosen branch is exactly 0, and the branch's VJP rule multiplies
+   * it by {@code sqrt'(x)} (NaN at x = -1, +inf at x = 0) with the strong-zero product
+   * {@code zmul}, so it stays 0 (JAX and PyTorch give NaN here and need the "double where").
    */
-  @Disabled("known engine issue: reverse mode gives 0 * sqrt'(x) = NaN in the unchosen branch of where")
   @Test
   void whereDoesNotLeakNaNFromTheUnchosenBranchInReverseMode() {
     Graph f = unary(1, (b, x) -> b.where(b.gt(x, b.scalar(0)), b.sqrt(x), b.scalar(0)));

@@ -20,6 +20,7 @@ final class Loops {
   static final int SUB = 2;
   static final int MUL = 3;
   static final int DIV = 4;
+  static final int ZMUL = 5;
 
   static int code(Binary op) {
     if (op == Elementwise.ADD) {
@@ -34,6 +35,9 @@ final class Loops {
     if (op == Elementwise.DIV) {
       return DIV;
     }
+    if (op == Elementwise.ZMUL) {
+      return ZMUL;
+    }
     return GENERIC;
   }
 
@@ -44,6 +48,7 @@ final class Loops {
       case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - b[bo + i]; }
       case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * b[bo + i]; }
       case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / b[bo + i]; }
+      case ZMUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; o[oo + i] = x == 0 ? 0 : x * b[bo + i]; } }
       default -> { for (int i = 0; i < n; i++) o[oo + i] = fn.applyAsDouble(a[ao + i], b[bo + i]); }
     }
   }
@@ -55,6 +60,7 @@ final class Loops {
       case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] - s; }
       case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] * s; }
       case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = a[ao + i] / s; }
+      case ZMUL -> { for (int i = 0; i < n; i++) { double x = a[ao + i]; o[oo + i] = x == 0 ? 0 : x * s; } }
       default -> { for (int i = 0; i < n; i++) o[oo + i] = fn.applyAsDouble(a[ao + i], s); }
     }
   }
@@ -66,6 +72,7 @@ final class Loops {
       case SUB -> { for (int i = 0; i < n; i++) o[oo + i] = s - b[bo + i]; }
       case MUL -> { for (int i = 0; i < n; i++) o[oo + i] = s * b[bo + i]; }
       case DIV -> { for (int i = 0; i < n; i++) o[oo + i] = s / b[bo + i]; }
+      case ZMUL -> { if (s == 0) { java.util.Arrays.fill(o, oo, oo + n, 0.0); } else { for (int i = 0; i < n; i++) o[oo + i] = s * b[bo + i]; } }
       default -> { for (int i = 0; i < n; i++) o[oo + i] = fn.applyAsDouble(s, b[bo + i]); }
     }
   }

@@ -8,18 +8,32 @@ import java.util.function.DoubleBinaryOperator;
  * Its rules are the two partial derivatives as graphs ({@link Partial}); the JVP is
  * {@code px * dx + py * dy} and the VJP sums {@code ct * px} (and {@code ct * py}) back over the
  * broadcast axes. The table of instances is {@link Elementwise}.
+ *
+ * <p>Both rules multiply a (co)tangent by a partial with {@link Elementwise#ZMUL}: an exactly
+ * zero (co)tangent, such as the one {@code where} sends to its unchosen branch, contributes
+ * exactly zero even where the partial is infinite or NaN.
  */
 public final class Binary extends Op {
   private final String name;
   private final DoubleBinaryOperator fn;
   private final Partial px;
   private final Partial py;
+  private final boolean strongZero;
 
   Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py) {
+    this(name, fn, px, py, false);
+  }
+
+  /**
+   * @param strongZero the product-like op whose result is exactly 0 where {@code x} is 0, whatever
+   *     {@code y} (see {@link Elementwise#ZMUL}); its rules keep that property at every order
+   */
+  Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero) {
     this.name = name;
     this.fn = fn;
     this.px = px;
     this.py = py;
+    this.strongZero = strongZero;
   }
 
   @Override
@@ -44,6 +58,13 @@ public final class Binary extends Op {
   @Override
   public Node jvp(RuleContext r, Node out, Node[] x, Node[] dx) {
     int rank = out.shape().rank();
+    if (strongZero) {
+      Node ax = r.align(dx[0], x[0].shape(), rank);
+      Node ay = r.align(dx[1], x[1].shape(), rank);
+      Node tx = ax == null ? null : r.b().zmul(ax, x[1]);
+      Node ty = ay == null ? null : r.b().zmul(x[0], ay);
+      return r.fit(r.add(tx, ty), out.shape());
+    }
     Node tx = term(r, px, x, out, r.align(dx[0], x[0].shape(), rank));
     Node ty = term(r, py, x, out, r.align(dx[1], x[1].shape(), rank));
     return r.fit(r.add(tx, ty), out.shape());
@@ -51,6 +72,11 @@ public final class Binary extends Op {
 
   @Override
   public Node[] vjp(RuleContext r, Node out, Node[] x, Node ct, boolean[] needs) {
+    if (strongZero) {
+      Node sx = needs[0] ? r.unbroadcast(r.b().zmul(ct, x[1]), x[0].shape()) : null;
+      Node sy = needs[1] ? r.unbroadcast(r.b().zmul(x[0], ct), x[1].shape()) : null;
+      return new Node[] {sx, sy};
+    }
     Node cx = needs[0] ? r.unbroadcast(term(r, px, x, out, ct), x[0].shape()) : null;
     Node cy = needs[1] ? r.unbroadcast(term(r, py, x, out, ct), x[1].shape()) : null;
     return new Node[] {cx, cy};
@@ -64,6 +90,6 @@ public final class Binary extends Op {
       return r.scale(p, null, t);
     }
     Node pv = p.of(r.b(), x[0], x[1], out);
-    return pv == null ? null : r.b().mul(pv, t);
+    return pv == null ? null : r.b().zmul(t, pv);
   }
 }

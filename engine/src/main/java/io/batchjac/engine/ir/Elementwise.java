@@ -80,12 +80,26 @@ public final class Elementwise {
       (b, x, y, o) -> b.ge(x, y), (b, x, y, o) -> b.lt(x, y));
   public static final Binary MIN = binary("min", (x, y) -> x <= y ? x : y,
       (b, x, y, o) -> b.le(x, y), (b, x, y, o) -> b.gt(x, y));
+  /**
+   * {@code zmul(x, y) = x == 0 ? 0 : x * y}: a product in which an exactly zero {@code x} is a
+   * strong zero. The AD rules multiply (co)tangents by partial derivatives with it, so that the
+   * zero cotangent {@code where} passes to its unchosen branch stays zero even where that branch's
+   * derivative is infinite or NaN (e.g. {@code where(x > 0, sqrt(x), 0)} at x = 0). Otherwise
+   * identical to {@code *}, NaN and inf included.
+   */
+  public static final Binary ZMUL = register(new Binary("zmul", (x, y) -> x == 0 ? 0 : x * y,
+      (b, x, y, o) -> y, (b, x, y, o) -> x, true));
   public static final Binary LT = binary("<", (x, y) -> x < y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary LE = binary("<=", (x, y) -> x <= y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary GT = binary(">", (x, y) -> x > y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary GE = binary(">=", (x, y) -> x >= y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary EQ = binary("==", (x, y) -> x == y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary NE = binary("!=", (x, y) -> x != y ? 1 : 0, Partial.ZERO, Partial.ZERO);
+
+  private static Binary register(Binary op) {
+    BINARY.put(op.name(), op);
+    return op;
+  }
 
   private static Unary register(Unary u) {
     UNARY.put(u.name(), u);

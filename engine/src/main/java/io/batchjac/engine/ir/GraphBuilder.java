@@ -194,6 +194,18 @@ public final class GraphBuilder {
     return apply(Elementwise.MUL, x, y);
   }
 
+  /** {@code x == 0 ? 0 : x * y} elementwise ({@link Elementwise#ZMUL}); multiplying by ones is free. */
+  public Node zmul(Node x, Node y) {
+    Shape out = Shape.broadcastOrNull(x.shape(), y.shape());
+    if (out != null && y.isConstant(1) && out.size() == x.shape().size()) {
+      return reshape(x, out);
+    }
+    if (out != null && x.isConstant(1) && out.size() == y.shape().size()) {
+      return reshape(y, out);
+    }
+    return apply(Elementwise.ZMUL, x, y);
+  }
+
   public Node div(Node x, Node y) {
     return apply(Elementwise.DIV, x, y);
   }

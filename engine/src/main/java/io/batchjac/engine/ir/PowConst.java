@@ -42,13 +42,13 @@ public final class PowConst extends Op {
   @Override
   public Node jvp(RuleContext r, Node out, Node[] x, Node[] dx) {
     Node d = derivative(r.b(), x[0]);
-    return d == null ? null : r.fit(r.b().mul(d, dx[0]), out.shape());
+    return d == null ? null : r.fit(r.b().zmul(dx[0], d), out.shape());
   }
 
   @Override
   public Node[] vjp(RuleContext r, Node out, Node[] x, Node ct, boolean[] needs) {
     Node d = derivative(r.b(), x[0]);
-    return new Node[] {d == null ? null : r.fit(r.b().mul(ct, d), x[0].shape())};
+    return new Node[] {d == null ? null : r.fit(r.b().zmul(ct, d), x[0].shape())};
   }
 
   @Override

@@ -6,7 +6,8 @@ import java.util.function.DoubleUnaryOperator;
 /**
  * An elementwise function of one operand: {@code y = f(x)} per element. Its single rule is the
  * derivative {@code f'(x)} as a graph (from {@code x} and the result {@code y}); the JVP is
- * {@code f'(x) * dx} and the VJP {@code ct * f'(x)}, since the Jacobian is diagonal. A linear op
+ * {@code f'(x) * dx} and the VJP {@code ct * f'(x)} (as {@link Elementwise#ZMUL}: a zero
+ * (co)tangent stays exactly zero where {@code f'} is infinite), since the Jacobian is diagonal. A linear op
  * (negation) applies itself to the tangent instead. The table of instances is {@link Elementwise}.
  */
 public final class Unary extends Op {
@@ -49,7 +50,7 @@ public final class Unary extends Op {
       return r.b().apply(this, dx[0]);
     }
     Node d = derivative.of(r.b(), x[0], out);
-    return d == null ? null : r.fit(r.b().mul(d, dx[0]), out.shape());
+    return d == null ? null : r.fit(r.b().zmul(dx[0], d), out.shape());
   }
 
   @Override
@@ -58,6 +59,6 @@ public final class Unary extends Op {
       return new Node[] {r.b().apply(this, ct)};
     }
     Node d = derivative.of(r.b(), x[0], out);
-    return new Node[] {d == null ? null : r.fit(r.b().mul(ct, d), x[0].shape())};
+    return new Node[] {d == null ? null : r.fit(r.b().zmul(ct, d), x[0].shape())};
   }
 }
