@@ -113,6 +113,11 @@ final class BinaryStep extends Step {
       pb = 0;
       lb = Layout.FULL;
     }
+    int code = this.code;
+    if (code == Loops.ZMUL && la == Layout.FULL && lb != Layout.FULL
+        && allFinite(bb, pb, lb == Layout.SCALAR ? 1 : this.b.size())) {
+      code = Loops.MUL; // the repeated factor is finite: a zero stays zero in a plain product
+    }
     if (la == Layout.SCALAR) {
       if (lb == Layout.SCALAR) {
         ob[po] = fn.applyAsDouble(ab[pa], bb[pb]);
@@ -145,9 +150,7 @@ final class BinaryStep extends Step {
       }
     } else if (la == Layout.FULL && lb == Layout.SUFFIX) {
       int period = this.b.size();
-      for (int r = 0; r < n; r += period) {
-        Loops.vv(code, fn, ab, pa + r, bb, pb, ob, po + r, period);
-      }
+      Loops.vRepeat(code, fn, ab, pa, bb, pb, ob, po, period, n / period);
     } else {
       // both repeat with (possibly different) periods: fall back to element indexing
       int qa = this.a.size();
@@ -156,6 +159,15 @@ final class BinaryStep extends Step {
         ob[po + i] = fn.applyAsDouble(ab[pa + i % qa], bb[pb + i % qb]);
       }
     }
+  }
+
+  private static boolean allFinite(double[] v, int off, int len) {
+    for (int i = 0; i < len; i++) {
+      if (!Double.isFinite(v[off + i])) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static void gather(double[] src, int base, int[] map, double[] dst) {

@@ -53,6 +53,29 @@ final class Loops {
     }
   }
 
+  /**
+   * A full operand times a repeating one: {@code o[oo+r*p+i] = a[ao+r*p+i] op b[bo+i]} for
+   * {@code r < reps, i < p} (e.g. a tangent of K directions times a per-sample partial).
+   */
+  static void vRepeat(int code, DoubleBinaryOperator fn, double[] a, int ao, double[] b, int bo,
+      double[] o, int oo, int p, int reps) {
+    if (code == MUL) {
+      for (int r = 0; r < reps; r++) {
+        int base = r * p;
+        for (int i = 0; i < p; i++) o[oo + base + i] = a[ao + base + i] * b[bo + i];
+      }
+    } else if (code == ADD) {
+      for (int r = 0; r < reps; r++) {
+        int base = r * p;
+        for (int i = 0; i < p; i++) o[oo + base + i] = a[ao + base + i] + b[bo + i];
+      }
+    } else {
+      for (int r = 0; r < reps; r++) {
+        vv(code, fn, a, ao + r * p, b, bo, o, oo + r * p, p);
+      }
+    }
+  }
+
   /** {@code o[oo+i] = a[ao+i] op s} for i < n. */
   static void vs(int code, DoubleBinaryOperator fn, double[] a, int ao, double s, double[] o, int oo, int n) {
     switch (code) {

@@ -1,50 +1,60 @@
 package io.batchjac.jobs.cli;
 
 import io.batchjac.engine.exec.Blas;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
+import java.util.concurrent.CyclicBarrier;
 
 /**
- * The machine's dgemm rate as the engine uses BLAS: {@code threads} threads each multiplying
- * their own {@code (n x n) @ (n x cols)} matrices concurrently (one BLAS call per thread at a
- * time, as the engine's chunks do). Best of a few repetitions, in GFLOP/s.
+ * The machine's dgemm rate as the engine uses BLAS: {@code threads} threads, each multiplying
+ * its own {@code (n x n) @ (n x cols)} matrices concurrently (one single-threaded BLAS call per
+ * thread at a time, as the engine's chunks do). Matrices are allocated and touched before the
+ * clock starts; the best of {@code repeats} timed rounds, in GFLOP/s.
  */
 final class Roofline {
   private Roofline() {}
 
   static double dgemmGflops(int threads, int n, int cols, int repeats) throws Exception {
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      double best = 0;
-      for (int r = 0; r < repeats + 1; r++) {
-        List<Callable<Void>> tasks = new ArrayList<>();
-        for (int t = 0; t < threads; t++) {
-          tasks.add(() -> {
-            double[] a = filled(n * n);
-            double[] b = filled(n * cols);
-            double[] c = new double[n * cols];
+    CyclicBarrier barrier = new CyclicBarrier(threads + 1);
+    long[][] elapsed = new long[threads][repeats];
+    Thread[] workers = new Thread[threads];
+    for (int t = 0; t < threads; t++) {
+      final int id = t;
+      workers[t] = new Thread(() -> {
+        double[] a = filled(n * n);
+        double[] b = filled(n * cols);
+        double[] c = new double[n * cols];
+        Blas.get().dgemm("N", "N", n, cols, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
+        try {
+          for (int r = 0; r < repeats; r++) {
+            barrier.await();
+            long t0 = System.nanoTime();
             Blas.get().dgemm("N", "N", n, cols, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
-            return null;
-          });
+            elapsed[id][r] = System.nanoTime() - t0;
+            barrier.await();
+          }
+        } catch (Exception e) {
+          Thread.currentThread().interrupt();
         }
-        long t0 = System.nanoTime();
-        for (Future<Void> f : pool.invokeAll(tasks)) {
-          f.get();
-        }
-        double s = (System.nanoTime() - t0) / 1e9;
-        double gflops = 2.0 * n * n * cols * threads / s / 1e9;
-        if (r > 0) {
-          best = Math.max(best, gflops);
-        }
-      }
-      return best;
-    } finally {
-      pool.shutdownNow();
+      }, "roofline-" + t);
+      workers[t].setDaemon(true);
+      workers[t].start();
     }
+    for (int r = 0; r < repeats; r++) {
+      barrier.await();
+      barrier.await();
+    }
+    for (Thread w : workers) {
+      w.join();
+    }
+    // a round lasts as long as its slowest thread (each thread times its own call)
+    double best = 0;
+    for (int r = 0; r < repeats; r++) {
+      long slowest = 0;
+      for (int t = 0; t < threads; t++) {
+        slowest = Math.max(slowest, elapsed[t][r]);
+      }
+      best = Math.max(best, 2.0 * n * n * cols * threads / (slowest / 1e9) / 1e9);
+    }
+    return best;
   }
 
   private static double[] filled(int size) {

@@ -1,0 +1,148 @@
+package io.batchjac.jobs.cli;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Sampler;
+import io.batchjac.engine.exec.Blas;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code batchjac bench}: times the in-process engine (no Spark) on B inputs drawn from the
+ * spec's distributions (standard normal where none is declared). Reports best and median
+ * seconds over the timed repetitions, samples/s, the GEMM rate reached, and the BLAS in use;
+ * with {@code --roofline} also the machine's dgemm rate measured in the same run.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+    description = "Time the in-process engine (no Spark) on B samples drawn from the spec's distributions.")
+final class BenchCommand implements Callable<Integer> {
+  enum Op { jacobian, jvp, vjp, gradient, hessian, eval }
+
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
+  String specPath;
+
+  @Option(names = "--batch", defaultValue = "65536", paramLabel = "B", description = "Samples per run (default ${DEFAULT-VALUE}).")
+  int batch;
+
+  @Option(names = "--op", defaultValue = "jacobian", description = "One of ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}).")
+  Op op;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "auto, forward or reverse (default ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--chunk", defaultValue = "0", paramLabel = "K", description = "Directions pushed at once (0 = default).")
+  int chunk;
+
+  @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "Engine threads (0 = all cores).")
+  int threads;
+
+  @Option(names = "--repeat", defaultValue = "5", description = "Timed repetitions (default ${DEFAULT-VALUE}).")
+  int repeat;
+
+  @Option(names = "--warmup", defaultValue = "2", description = "Untimed warm-up runs (default ${DEFAULT-VALUE}).")
+  int warmup;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of the input draws (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--roofline", description = "Also measure the dgemm rate on this machine in the same run.")
+  boolean roofline;
+
+  @Option(names = "--json", description = "Print one JSON object instead of text.")
+  boolean json;
+
+  @Override
+  public Integer call() throws Exception {
+    if (batch < 1) {
+      throw new IllegalArgumentException("--batch must be at least 1, got " + batch);
+    }
+    if (repeat < 1 || warmup < 0) {
+      throw new IllegalArgumentException("--repeat must be at least 1 and --warmup at least 0");
+    }
+    Graph f = Specs.load(specPath);
+    int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
+    Engine engine = new Engine(new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES));
+    Backend b = Backend.parse(backend, chunk);
+    int n = f.inputSize();
+    int m = f.outputSize();
+    Tensor x = Tensor.of(Shape.of(batch, n), new Sampler(f, seed).draw(0, batch));
+    Tensor u = Tensor.of(Shape.of(batch, n), new Sampler(f, seed + 1).draw(0, batch));
+    Tensor v = Tensor.of(Shape.of(batch, m), uniforms(seed + 2, batch * m));
+    Runnable work = switch (op) {
+      case jacobian -> () -> engine.batchedJacobian(f, b, x);
+      case jvp -> () -> engine.jvp(f, b, x, u);
+      case vjp -> () -> engine.vjp(f, b, x, v);
+      case gradient -> () -> engine.gradient(f, b, x);
+      case hessian -> () -> engine.hessian(f, b, Engine.Wrt.inputs(), x);
+      case eval -> () -> engine.evaluate(f, x);
+    };
+    for (int i = 0; i < warmup; i++) {
+      work.run();
+    }
+    long flops0 = engine.gemmFlopsExecuted();
+    double[] secs = new double[repeat];
+    for (int i = 0; i < repeat; i++) {
+      long t0 = System.nanoTime();
+      work.run();
+      secs[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    double flopsPerRun = (engine.gemmFlopsExecuted() - flops0) / (double) repeat;
+    double[] sorted = secs.clone();
+    Arrays.sort(sorted);
+    double best = sorted[0];
+    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+        : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+    double gemmGflops = flopsPerRun / best / 1e9;
+    double peak = roofline ? Roofline.dgemmGflops(t, 256, 8192, 5) : Double.NaN;
+    String mode = (op == Op.jacobian || op == Op.gradient) ? b.resolve(n, m).name().toLowerCase(Locale.ROOT)
+        : op == Op.jvp || op == Op.hessian ? "forward" : op == Op.vjp ? "reverse" : "none";
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      out.println(String.format(Locale.ROOT,
+          "{\"spec\": %s, \"op\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"n\": %d, \"m\": %d, \"threads\": %d, "
+              + "\"seconds_best\": %.6f, \"seconds_median\": %.6f, \"samples_per_s\": %.1f, "
+              + "\"gemm_gflop_per_run\": %.4f, \"gemm_gflops\": %.3f, \"dgemm_peak_gflops\": %s, \"blas\": %s, "
+              + "\"seconds\": %s}",
+          quote(specPath), op, mode, batch, n, m, t, best, median, batch / best, flopsPerRun / 1e9, gemmGflops,
+          roofline ? String.format(Locale.ROOT, "%.3f", peak) : "null", quote(Blas.describe()), Arrays.toString(secs)));
+    } else {
+      out.printf(Locale.ROOT, "%s of %s (N=%d, M=%d), B=%d, %s mode, %d threads%n", op, specPath, n, m, batch, mode, t);
+      out.printf(Locale.ROOT, "  best %.4f s, median %.4f s over %d runs: %,.0f samples/s%n", best, median, repeat, batch / best);
+      if (flopsPerRun > 0) {
+        out.printf(Locale.ROOT, "  GEMM work %.3f GFLOP per run: %.1f GFLOP/s%s%n", flopsPerRun / 1e9, gemmGflops,
+            roofline ? String.format(Locale.ROOT, " = %.0f%% of the dgemm rate %.1f GFLOP/s", 100 * gemmGflops / peak, peak) : "");
+      } else if (roofline) {
+        out.printf(Locale.ROOT, "  dgemm rate on this machine: %.1f GFLOP/s%n", peak);
+      }
+      out.println("  BLAS: " + Blas.describe());
+    }
+    out.flush();
+    return 0;
+  }
+
+  private static double[] uniforms(long seed, int count) {
+    java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+    double[] d = new double[count];
+    for (int i = 0; i < count; i++) {
+      d[i] = r.nextDouble(-1, 1);
+    }
+    return d;
+  }
+
+  private static String quote(String s) {
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+  }
+}

@@ -1,0 +1,67 @@
+package io.batchjac.jobs.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * {@code bin/batchjac}: the command line. Exit status 0 on success, 2 on a usage error (with the
+ * subcommand's usage), 1 on any other failure with one line on stderr (the stack trace only with
+ * {@code --verbose}).
+ */
+@Command(
+    name = "batchjac",
+    mixinStandardHelpOptions = true,
+    versionProvider = Main.Version.class,
+    description = "Per-sample derivatives (JVP, VJP, batched Jacobians, Hessians) over huge batches.",
+    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+public final class Main {
+  @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
+  boolean verbose;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns its exit status (for tests). */
+  public static int run(String... args) {
+    return run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given streams and returns its exit status. */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
+    Main main = new Main();
+    CommandLine cl = new CommandLine(main);
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+      cmd.getErr().println("batchjac: error: " + oneLine(ex));
+      if (main.verbose) {
+        ex.printStackTrace(cmd.getErr());
+      }
+      cmd.getErr().flush();
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  static String oneLine(Throwable ex) {
+    String m = ex.getMessage();
+    if (m == null || m.isBlank()) {
+      m = ex.getClass().getSimpleName();
+    }
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  /** The version from the jar manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = Main.class.getPackage().getImplementationVersion();
+      return new String[] {"batchjac " + (v == null ? "dev" : v)};
+    }
+  }
+}
