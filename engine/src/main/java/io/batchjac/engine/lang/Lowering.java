@@ -31,6 +31,7 @@ import java.util.function.Supplier;
 final class Lowering {
   private final SourceText src;
   private final Path baseDir;
+  private final TensorFiles files;
   private final GraphBuilder b = new GraphBuilder();
   private final Calls calls;
   /** Names defined so far, in definition order. */
@@ -41,15 +42,16 @@ final class Lowering {
 
   private record Defined(Node node, Token at) {}
 
-  private Lowering(SourceText src, Path baseDir) {
+  private Lowering(SourceText src, Path baseDir, TensorFiles files) {
+    this.files = files;
     this.src = src;
     this.baseDir = baseDir;
     this.calls = new Calls(src, b, this::lower);
   }
 
   /** The graph of {@code program}; {@code load} paths resolve against {@code baseDir} (null: the current directory). */
-  static Graph lower(SourceText src, Program program, Path baseDir) {
-    return new Lowering(src, baseDir).run(program);
+  static Graph lower(SourceText src, Program program, Path baseDir, TensorFiles files) {
+    return new Lowering(src, baseDir, files).run(program);
   }
 
   private Graph run(Program program) {
@@ -95,7 +97,7 @@ final class Lowering {
   private void param(Stmt.Param p) {
     checkDefinable(p.name());
     String req = "param '" + p.name().text() + "' must be a constant expression or load(\"file.npy\")";
-    Tensor value = ConstEval.eval(src, p.value(), req, c -> NpyLoader.load(src, baseDir, c));
+    Tensor value = ConstEval.eval(src, p.value(), req, c -> NpyLoader.load(src, baseDir, files, c));
     define(p.name(), guard(p.name(), () -> b.param(p.name().text(), value)));
   }
 

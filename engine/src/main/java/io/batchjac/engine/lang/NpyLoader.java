@@ -1,10 +1,8 @@
 package io.batchjac.engine.lang;
 
-import io.batchjac.engine.tensor.Npy;
 import io.batchjac.engine.tensor.NpyFormatException;
 import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 
@@ -17,7 +15,7 @@ final class NpyLoader {
    * {@code baseDir} (null: the current directory). A missing file is an error naming the resolved
    * absolute path; a malformed one gives the reader's message; both at the string's position.
    */
-  static Tensor load(SourceText src, Path baseDir, Expr.Call c) {
+  static Tensor load(SourceText src, Path baseDir, TensorFiles files, Expr.Call c) {
     Expr arg = c.args().get(0);
     if (!(arg instanceof Expr.Str s)) {
       throw src.error(arg.at(), "expected a file name in double quotes but found " + arg.at().describe());
@@ -30,11 +28,11 @@ final class NpyLoader {
       throw src.error(s.at(), "cannot load \"" + name + "\": invalid path (" + e.getReason() + ")");
     }
     Path shown = file.toAbsolutePath().normalize();
-    if (!Files.exists(file)) {
+    if (!files.exists(shown)) {
       throw src.error(s.at(), "cannot load \"" + name + "\": file not found: " + shown);
     }
     try {
-      return Npy.read(file);
+      return files.read(shown);
     } catch (NpyFormatException e) {
       throw src.error(s.at(), e.getMessage());
     } catch (IOException e) {

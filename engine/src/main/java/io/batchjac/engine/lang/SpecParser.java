@@ -35,10 +35,15 @@ public final class SpecParser {
    *     directory
    */
   public static Spec parse(String text, String sourceName, Path baseDir) {
+    return parse(text, sourceName, baseDir, TensorFiles.disk());
+  }
+
+  /** As {@link #parse(String, String, Path)}, reading {@code load("...")} files through {@code files}. */
+  public static Spec parse(String text, String sourceName, Path baseDir, TensorFiles files) {
     String name = sourceName == null ? INLINE : sourceName;
     SourceText src = new SourceText(name, text);
     Program program = Parser.parse(src);
-    return new Spec(Lowering.lower(src, program, baseDir), name);
+    return new Spec(Lowering.lower(src, program, baseDir, files), name);
   }
 
   /**
