@@ -92,9 +92,9 @@ public final class Npy {
   }
 
   /** A parsed header: dtype, order and shape. */
-  private record Header(Dtype dtype, boolean fortranOrder, Shape shape) {}
+  record Header(Dtype dtype, boolean fortranOrder, Shape shape) {}
 
-  private static Header readHeader(InputStream in, String source) throws IOException {
+  static Header readHeader(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
     if (!Arrays.equals(magic, MAGIC)) {
       throw new NpyFormatException(source, "not a .npy file (bad magic bytes): expected "
@@ -241,7 +241,7 @@ public final class Npy {
   }
 
   /** Widens the first {@code n} items of {@code b} (position 0, in its byte order) into out. */
-  private static void decode(ByteBuffer b, Kind kind, double[] out, int at, int n) {
+  static void decode(ByteBuffer b, Kind kind, double[] out, int at, int n) {
     switch (kind) {
       case F8 -> b.asDoubleBuffer().get(out, at, n);
       case F4 -> {
@@ -309,7 +309,7 @@ public final class Npy {
   }
 
   /** Element types batchjac reads, by NumPy type code (kind letter and item size). */
-  private enum Kind {
+  enum Kind {
     F8(8), F4(4), I1(1), I2(2), I4(4), I8(8), U1(1), U2(2), U4(4), U8(8), B1(1);
 
     final int size;
@@ -320,7 +320,7 @@ public final class Npy {
   }
 
   /** A supported dtype: element kind and byte order. */
-  private record Dtype(Kind kind, ByteOrder order) {
+  record Dtype(Kind kind, ByteOrder order) {
     /** Parses a descr such as {@code '<f8'} or {@code '|u1'}; null when unsupported. */
     static Dtype parse(String descr) {
       if (descr.length() < 3) {
@@ -580,8 +580,11 @@ public final class Npy {
     return new String(p, start, p.length - start, ISO_8859_1);
   }
 
-  /** Everything before the data: magic, version, header length and header; 64-byte aligned. */
-  static byte[] preamble(Shape shape, Tensor.Order order) {
+  /**
+   * Everything before the data of a float64 array of this shape and order: magic, version,
+   * header length and header, 64-byte aligned, exactly as {@code numpy.save} writes it.
+   */
+  public static byte[] preamble(Shape shape, Tensor.Order order) {
     byte[] dict = dictLiteral(shape, order).getBytes(ISO_8859_1);
     int textLength = dict.length + 1; // the final '\n'
     int major = textLength + padding(10, textLength) <= 0xFFFF ? 1 : 2;

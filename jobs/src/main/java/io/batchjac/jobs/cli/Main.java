@@ -16,7 +16,8 @@ import picocli.CommandLine.ScopeType;
     mixinStandardHelpOptions = true,
     versionProvider = Main.Version.class,
     description = "Per-sample derivatives (JVP, VJP, batched Jacobians, Hessians) over huge batches.",
-    subcommands = {BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {Subcommands.Jacobian.class, Subcommands.Jvp.class, Subcommands.Vjp.class,
+        Subcommands.Hessian.class, Subcommands.Eval.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean verbose;
@@ -47,10 +48,23 @@ public final class Main {
     return cl.execute(args);
   }
 
+  /** The message that explains a failure: the innermost cause of Spark's and I/O wrappers. */
   static String oneLine(Throwable ex) {
-    String m = ex.getMessage();
+    Throwable t = ex;
+    while (t.getCause() != null && t.getCause() != t
+        && (t instanceof org.apache.spark.SparkException || t instanceof java.io.UncheckedIOException
+            || t instanceof java.util.concurrent.ExecutionException || t.getMessage() == null
+            || t.getClass().getName().startsWith("org.apache.spark") || t.getClass().getName().startsWith("scala."))) {
+      t = t.getCause();
+    }
+    String m = t.getMessage();
+    if (t instanceof java.nio.file.NoSuchFileException) {
+      m = t.getMessage() + ": file not found";
+    } else if (t instanceof java.nio.file.FileAlreadyExistsException) {
+      m = t.getMessage() + ": already exists";
+    }
     if (m == null || m.isBlank()) {
-      m = ex.getClass().getSimpleName();
+      m = t.getClass().getSimpleName();
     }
     int nl = m.indexOf('\n');
     return nl < 0 ? m : m.substring(0, nl);

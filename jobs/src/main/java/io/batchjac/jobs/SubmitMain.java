@@ -1,0 +1,33 @@
+package io.batchjac.jobs;
+
+import io.batchjac.jobs.cli.Main;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The spark-submit entry points, one main class per job ({@code main -> run(spark) -> stop}):
+ * the arguments are the subcommand's options (as for {@code bin/batchjac}, without the
+ * subcommand name); the master and configuration come from spark-submit.
+ * <pre>
+ * spark-submit --class io.batchjac.jobs.JacobianJob jobs/target/batchjac-jobs-VERSION-app.jar \
+ *     --spec conf/examples/mlp.fn --samples 1000000 --output out/jac.npy
+ * </pre>
+ */
+final class SubmitMain {
+  private SubmitMain() {}
+
+  static void run(String subcommand, String[] args) {
+    SparkSession spark = SparkSession.builder().appName("batchjac " + subcommand).getOrCreate();
+    int status;
+    try {
+      String[] all = new String[args.length + 1];
+      all[0] = subcommand;
+      System.arraycopy(args, 0, all, 1, args.length);
+      status = Main.run(all);
+    } finally {
+      spark.stop();
+    }
+    if (status != 0) {
+      System.exit(status);
+    }
+  }
+}

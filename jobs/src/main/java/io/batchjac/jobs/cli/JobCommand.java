@@ -1,0 +1,81 @@
+package io.batchjac.jobs.cli;
+
+import io.batchjac.jobs.core.DerivativeJob;
+import io.batchjac.jobs.core.JobRequest;
+import io.batchjac.jobs.core.JobSummary;
+import io.batchjac.jobs.core.Operation;
+import io.batchjac.jobs.core.SpecBundle;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The options every derivative job shares (DESIGN section 3); the subcommands below fix the
+ * operation and add their own arguments. Runs on embedded Spark {@code local[*]} unless
+ * {@code --master} names a cluster.
+ */
+abstract class JobCommand implements Callable<Integer> {
+  @Spec
+  CommandSpec spec;
+
+  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
+  String specArg;
+
+  @Option(names = "--input", paramLabel = "X", description = "Samples: .npy ((B, N) C order or (N, B) Fortran order), .parquet or .csv.")
+  Path input;
+
+  @Option(names = "--samples", paramLabel = "B", defaultValue = "-1", description = "Draw B samples from the spec's distributions instead of --input.")
+  long samples;
+
+  @Option(names = "--seed", defaultValue = "0", description = "Seed of --samples draws (default ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--output", required = true, paramLabel = "OUT", description = "A .npy file (assembled on the driver) or a .parquet directory (written by the executors).")
+  Path output;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "auto, forward or reverse (default ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(names = "--chunk", defaultValue = "0", paramLabel = "K", description = "Directions pushed per pass (0: default).")
+  int chunk;
+
+  @Option(names = "--wrt", split = ",", paramLabel = "NAMES", description = "Differentiate with respect to these parameters instead of the inputs.")
+  List<String> wrt;
+
+  @Option(names = "--columns", split = ",", paramLabel = "INPUT=COLUMN", description = "Table columns for spec inputs, e.g. x=features.")
+  Map<String, String> columns = new LinkedHashMap<>();
+
+  @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: embedded local[*]).")
+  String master;
+
+  @Option(names = "--partitions", defaultValue = "0", paramLabel = "P", description = "Spark partitions (0: a function of cores and B).")
+  int partitions;
+
+  @Option(names = "--overwrite", description = "Replace an existing output.")
+  boolean overwrite;
+
+  abstract Operation op();
+
+  /** The tangent (jvp) or cotangent (vjp) file, else null. */
+  Path extra() {
+    return null;
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    SpecBundle bundle = SpecBundle.of(specArg);
+    JobRequest req = new JobRequest(bundle, op(), backend, chunk, wrt, input, samples, seed, extra(), columns,
+        output, overwrite, partitions);
+    try (Sessions.Handle h = Sessions.open(master, "batchjac " + op().cliName())) {
+      JobSummary s = DerivativeJob.run(h.spark(), req);
+      spec.commandLine().getOut().println(s.line());
+      spec.commandLine().getOut().flush();
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,192 @@
+package io.batchjac.jobs.core;
+
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.Node;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import scala.Tuple2;
+
+/**
+ * Where a job's samples come from, and how they become partitions of work: a {@code .npy} file or
+ * draws from the spec's distributions are cut into contiguous ranges ({@code --partitions});
+ * a Parquet or CSV table keeps its own partitions, its rows numbered in order.
+ */
+abstract class Inputs {
+  abstract long batch();
+
+  /** The range-readable source, or null for tables. */
+  abstract BatchSource source();
+
+  abstract JavaRDD<PartitionTask.Result> results(SparkSession spark, PartitionTask task, int parts, boolean withValues);
+
+  static Inputs of(SparkSession spark, JobRequest r, Graph f) throws IOException {
+    if (r.input() == null) {
+      if (r.samples() < 0) {
+        throw new IllegalArgumentException("give --input FILE or --samples B");
+      }
+      return new Ranges(new SampledSource(r.spec(), r.samples(), r.seed()));
+    }
+    if (r.samples() >= 0) {
+      throw new IllegalArgumentException("give either --input or --samples, not both");
+    }
+    Path p = r.input();
+    String ext = DerivativeJob.extension(p);
+    if (!Files.exists(p)) {
+      throw new IllegalArgumentException("--input " + p + ": file not found");
+    }
+    return switch (ext) {
+      case "npy" -> new Ranges(NpySource.open("--input", p, f.inputSize()));
+      case "parquet", "csv" -> Table.open(spark, p, ext, f, r.columns());
+      default -> throw new IllegalArgumentException("--input " + p + ": expected a .npy, .parquet or .csv file");
+    };
+  }
+
+  /** Samples readable by index range: one partition per range. */
+  static final class Ranges extends Inputs {
+    private final BatchSource source;
+
+    Ranges(BatchSource source) {
+      this.source = source;
+    }
+
+    @Override
+    long batch() {
+      return source.batch();
+    }
+
+    @Override
+    BatchSource source() {
+      return source;
+    }
+
+    @Override
+    JavaRDD<PartitionTask.Result> results(SparkSession spark, PartitionTask task, int parts, boolean withValues) {
+      List<long[]> ranges = DerivativeJob.ranges(source.batch(), parts);
+      return DerivativeJob.jsc(spark).parallelize(ranges, parts).map(range -> {
+        try {
+          return task.run(range[0], (int) (range[1] - range[0]), withValues);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+
+  /** A Parquet or CSV table: one column per spec input (numeric for scalars, arrays for tensors). */
+  static final class Table extends Inputs {
+    private final Dataset<Row> rows;
+    private final long batch;
+    private final int[] sizes;
+
+    private Table(Dataset<Row> rows, long batch, int[] sizes) {
+      this.rows = rows;
+      this.batch = batch;
+      this.sizes = sizes;
+    }
+
+    static Table open(SparkSession spark, Path p, String ext, Graph f, Map<String, String> columns) {
+      Dataset<Row> df = ext.equals("csv")
+          ? spark.read().option("header", "true").option("inferSchema", "true").csv(p.toString())
+          : spark.read().parquet(p.toString());
+      List<String> available = Arrays.asList(df.columns());
+      List<Column> select = new ArrayList<>();
+      int[] sizes = new int[f.inputs().size()];
+      for (int i = 0; i < sizes.length; i++) {
+        Node in = f.inputs().get(i);
+        String col = columns.getOrDefault(in.name(), in.name());
+        if (!available.contains(col)) {
+          throw new IllegalArgumentException("--input " + p + ": no column '" + col + "' for input '" + in.name()
+              + "' (columns: " + available + "; map names with --columns " + in.name() + "=COLUMN)");
+        }
+        StructField field = df.schema().apply(col);
+        sizes[i] = in.shape().size();
+        boolean scalar = in.shape().rank() == 0;
+        if (scalar && !(field.dataType() instanceof NumericType)) {
+          throw new IllegalArgumentException("--input " + p + ": column '" + col + "' is " + field.dataType().simpleString()
+              + " but input '" + in.name() + "' is a scalar: expected a numeric column");
+        }
+        if (!scalar && !(field.dataType() instanceof ArrayType at && at.elementType() instanceof NumericType)) {
+          throw new IllegalArgumentException("--input " + p + ": column '" + col + "' is " + field.dataType().simpleString()
+              + " but input '" + in.name() + "' has shape " + in.shape() + ": expected an array of " + sizes[i] + " numbers");
+        }
+        select.add(functions.col(col).cast(scalar ? DataTypes.DoubleType : DataTypes.createArrayType(DataTypes.DoubleType)));
+      }
+      Dataset<Row> picked = df.select(select.toArray(new Column[0]));
+      return new Table(picked, picked.count(), sizes);
+    }
+
+    @Override
+    long batch() {
+      return batch;
+    }
+
+    @Override
+    BatchSource source() {
+      return null;
+    }
+
+    @Override
+    JavaRDD<PartitionTask.Result> results(SparkSession spark, PartitionTask task, int parts, boolean withValues) {
+      int[] sizes = this.sizes;
+      String[] names = rows.columns();
+      JavaPairRDD<Row, Long> numbered = rows.javaRDD().zipWithIndex();
+      return numbered.mapPartitions((Iterator<Tuple2<Row, Long>> it) -> {
+        List<PartitionTask.Result> out = new ArrayList<>();
+        List<Tuple2<Row, Long>> all = new ArrayList<>();
+        it.forEachRemaining(all::add);
+        if (all.isEmpty()) {
+          return out.iterator();
+        }
+        int width = Arrays.stream(sizes).sum();
+        double[] x = new double[all.size() * width];
+        for (int s = 0; s < all.size(); s++) {
+          Row row = all.get(s)._1();
+          long id = all.get(s)._2();
+          int at = s * width;
+          for (int c = 0; c < sizes.length; c++) {
+            if (row.isNullAt(c)) {
+              throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' is null");
+            }
+            Object v = row.get(c);
+            if (v instanceof Double d) {
+              x[at++] = d;
+            } else {
+              List<Object> list = row.getList(c);
+              if (list.size() != sizes[c]) {
+                throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' has " + list.size()
+                    + " values, expected " + sizes[c]);
+              }
+              for (int k = 0; k < list.size(); k++) {
+                Object e = list.get(k);
+                if (e == null) {
+                  throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' has a null at position " + k);
+                }
+                x[at++] = (Double) e;
+              }
+            }
+          }
+        }
+        out.add(task.run(all.get(0)._2(), all.size(), x, withValues));
+        return out.iterator();
+      });
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package io.batchjac.jobs.core;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Tensor;
+import java.util.Locale;
+
+/**
+ * What a job computes per sample, and the layout of its result (DESIGN section 3): batch last,
+ * Fortran order, so that sample b's block of {@link #perSample} values is contiguous.
+ * <pre>
+ *   eval (M, B)   jvp (M, B)   vjp (N, B)   jacobian (M, N, B)   hessian (N, N, B)
+ * </pre>
+ * N is the size of what is differentiated (the inputs, or the {@code --wrt} parameters).
+ */
+public enum Operation {
+  EVAL("value"),
+  JVP("jvp"),
+  VJP("vjp"),
+  JACOBIAN("jacobian"),
+  HESSIAN("hessian");
+
+  private final String column;
+
+  Operation(String column) {
+    this.column = column;
+  }
+
+  /** The Parquet column of the result (and the subcommand's name for all but eval). */
+  public String column() {
+    return column;
+  }
+
+  public String cliName() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  /** The per-sample dimensions of the result (without the batch axis), Fortran order. */
+  public int[] sampleDims(int m, int n) {
+    return switch (this) {
+      case EVAL, JVP -> new int[] {m};
+      case VJP -> new int[] {n};
+      case JACOBIAN -> new int[] {m, n};
+      case HESSIAN -> new int[] {n, n};
+    };
+  }
+
+  /** Values per sample. */
+  public int perSample(int m, int n) {
+    int p = 1;
+    for (int d : sampleDims(m, n)) {
+      p *= d;
+    }
+    return p;
+  }
+
+  /** Width of the extra per-sample argument (u for jvp, v for vjp), or 0. */
+  public int extraWidth(int m, int n) {
+    return this == JVP ? n : this == VJP ? m : 0;
+  }
+
+  /** Runs the engine on one range of samples: x (count, N inputs), extra (count, width) or null. */
+  Tensor compute(Engine e, Graph f, Backend b, Engine.Wrt wrt, Tensor x, Tensor extra) {
+    return switch (this) {
+      case EVAL -> e.evaluate(f, x);
+      case JVP -> e.jvp(f, b, wrt, x, extra);
+      case VJP -> e.vjp(f, b, wrt, x, extra);
+      case JACOBIAN -> e.batchedJacobian(f, b, wrt, x);
+      case HESSIAN -> e.hessian(f, b, wrt, x);
+    };
+  }
+}

@@ -1,0 +1,68 @@
+package io.batchjac.jobs.core;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.exec.Blas;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.io.IOException;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * What one Spark task does: read its range of samples, run the engine on them (one thread: Spark
+ * runs one task per core), and return the result block in the output layout. Serializable: it is
+ * shipped to the executors with the spec bundle and the input sources.
+ */
+public final class PartitionTask implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final SpecBundle spec;
+  private final Operation op;
+  private final String backend;
+  private final int chunk;
+  private final List<String> wrt;
+  private final BatchSource input;
+  private final BatchSource extra;
+
+  public PartitionTask(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
+      BatchSource input, BatchSource extra) {
+    this.spec = spec;
+    this.op = op;
+    this.backend = backend;
+    this.chunk = chunk;
+    this.wrt = wrt == null ? null : List.copyOf(wrt);
+    this.input = input;
+    this.extra = extra;
+  }
+
+  public Operation op() {
+    return op;
+  }
+
+  /** The samples {@code [b0, b0 + count)} of the input source: the derivative block and the function values. */
+  public Result run(long b0, int count, boolean withValues) throws IOException {
+    return run(b0, count, input.rows(b0, count), withValues);
+  }
+
+  /** As {@link #run(long, int, boolean)} with the input rows given (table inputs). */
+  public Result run(long b0, int count, double[] rows, boolean withValues) throws IOException {
+    Graph f = spec.graph();
+    Engine engine = new Engine(new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES));
+    Tensor x = Tensor.of(Shape.of(count, f.inputSize()), rows);
+    Tensor e = extra == null ? null : Tensor.of(Shape.of(count, extra.width()), extra.rows(b0, count));
+    Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
+    Tensor r = op.compute(engine, f, Backend.parse(backend, chunk), w, x, e);
+    double[] values = withValues && op != Operation.EVAL ? engine.evaluate(f, x).data() : null;
+    return new Result(b0, count, r.data(), withValues && op == Operation.EVAL ? r.data() : values,
+        Blas.describe());
+  }
+
+  /**
+   * A block of consecutive samples: the result (output layout), optionally f's values (M per
+   * sample), and the BLAS that computed it.
+   */
+  public record Result(long b0, int count, double[] data, double[] values, String blas) implements Serializable {}
+}

@@ -1,0 +1,127 @@
+package io.batchjac.jobs.core;
+
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.engine.lang.TensorFiles;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A function spec as it travels to executors: its text, its source name, and every tensor its
+ * {@code load("...")} statements read on the driver, so that executors need no access to the
+ * spec's files. {@link #graph()} parses it once per JVM and caches the result.
+ */
+public final class SpecBundle implements Serializable {
+  private static final long serialVersionUID = 1L;
+  private static final Map<String, Graph> CACHE = new ConcurrentHashMap<>();
+
+  private final String text;
+  private final String name;
+  private final String baseDir;
+  private final HashMap<String, StoredTensor> files;
+  private final String key;
+  private transient Graph graph;
+
+  private record StoredTensor(int[] dims, double[] data, boolean fortran) implements Serializable {}
+
+  private SpecBundle(String text, String name, String baseDir, HashMap<String, StoredTensor> files) {
+    this.text = text;
+    this.name = name;
+    this.baseDir = baseDir;
+    this.files = files;
+    this.key = name + "\u0000" + text.hashCode() + "\u0000" + text.length() + "\u0000" + System.identityHashCode(this)
+        + "\u0000" + System.nanoTime();
+  }
+
+  /** Reads and parses a {@code .fn} file on the driver (errors are {@code SpecException}s). */
+  public static SpecBundle ofFile(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      // let the parser produce its standard message
+      SpecParser.parseFile(file);
+      throw new IllegalStateException("unreachable");
+    } catch (IOException e) {
+      SpecParser.parseFile(file);
+      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
+    }
+    return of(text, file.toString(), file.toAbsolutePath().getParent());
+  }
+
+  /** An inline spec ({@code load} relative to the current directory). */
+  public static SpecBundle ofInline(String text) {
+    return of(text, SpecParser.INLINE, Path.of("").toAbsolutePath());
+  }
+
+  /** A path to a {@code .fn} file, or inline spec text (anything containing a newline or ';'). */
+  public static SpecBundle of(String specArgument) {
+    boolean inline = specArgument.contains("\n") || specArgument.contains(";");
+    return inline ? ofInline(specArgument) : ofFile(Path.of(specArgument));
+  }
+
+  private static SpecBundle of(String text, String name, Path baseDir) {
+    HashMap<String, StoredTensor> loaded = new HashMap<>();
+    TensorFiles disk = TensorFiles.disk();
+    TensorFiles recording = new TensorFiles() {
+      @Override
+      public boolean exists(Path file) {
+        return disk.exists(file);
+      }
+
+      @Override
+      public Tensor read(Path file) throws IOException {
+        Tensor t = disk.read(file);
+        loaded.put(file.toString(), new StoredTensor(t.shape().dims(), t.data(), t.order() == Tensor.Order.F));
+        return t;
+      }
+    };
+    Graph g = SpecParser.parse(text, name, baseDir, recording).graph();
+    SpecBundle b = new SpecBundle(text, name, baseDir == null ? null : baseDir.toString(), loaded);
+    b.graph = g;
+    return b;
+  }
+
+  /** The spec's source name (file path as given, or {@code <inline>}). */
+  public String name() {
+    return name;
+  }
+
+  /** The parsed function (parsed at most once per JVM for a given bundle). */
+  public Graph graph() {
+    Graph g = graph;
+    if (g == null) {
+      if (CACHE.size() > 64) {
+        CACHE.clear(); // bounded: a JVM rarely sees more than a few specs
+      }
+      g = CACHE.computeIfAbsent(key, k -> parseHere());
+      graph = g;
+    }
+    return g;
+  }
+
+  private Graph parseHere() {
+    TensorFiles shipped = new TensorFiles() {
+      @Override
+      public boolean exists(Path file) {
+        return files.containsKey(file.toString());
+      }
+
+      @Override
+      public Tensor read(Path file) {
+        StoredTensor s = files.get(file.toString());
+        return Tensor.of(Shape.of(s.dims()), s.data(), s.fortran() ? Tensor.Order.F : Tensor.Order.C);
+      }
+    };
+    return SpecParser.parse(text, name, baseDir == null ? null : Path.of(baseDir), shipped).graph();
+  }
+}
