@@ -13,10 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * samples, and {@code threads} threads take chunks in turn, each with a {@link Frame} of its own.
  * Every chunk is computed by the same kernels in the same order whichever thread runs it, so
  * results do not depend on the thread count; and every kernel's per-sample arithmetic is the same
- * whatever {@code C} is, so they do not depend on the chunk size either. (Matrix products run one
- * BLAS call per panel of {@link MatMulStep#PANEL} samples, whose rounding may depend on the
- * call's size; chunks are therefore whole multiples of the panel, so that every call covers the
- * same samples whatever the chunking.)
+ * whatever {@code C} is, so they do not depend on the chunk size either. (Matrix products always
+ * call BLAS with panels of exactly {@link MatMulStep#PANEL} samples, padding a partial one, since
+ * a BLAS's rounding may depend on the call's size; chunks are whole multiples of the panel so
+ * that padding happens only at the end of a batch.)
  */
 public final class Executor {
   /** Default number of doubles in the largest buffer of a chunk: 512 KiB, about an L2 cache. */

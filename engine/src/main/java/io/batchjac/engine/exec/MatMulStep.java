@@ -18,12 +18,13 @@ import io.batchjac.engine.tensor.Shape;
  *
  * <p>Determinism: a BLAS's rounding may depend on the size of the product (OpenBLAS switches to
  * its small-matrix kernels below a size threshold, VectorBLAS blocks differently), so the GEMM
- * layouts run one call per {@link #PANEL} samples rather than one per chunk. The executor starts
- * chunks at multiples of {@link #PANEL}, so every call covers the same samples, in the same
- * columns, whatever the chunk size and thread count are.
+ * layouts always call BLAS with exactly {@link #PANEL} samples' worth of columns (rows): a
+ * partial panel at the end of a chunk is padded with zero columns in a scratch buffer. Every
+ * sample's values then come out of a call of the same dimensions, whatever the chunk size, the
+ * thread count, or where a Spark partition starts.
  */
 final class MatMulStep extends Step {
-  /** Samples per GEMM call; chunks are whole multiples of it (see {@link Executor#chunkSize}). */
+  /** Samples per GEMM call (partial panels are padded); chunks are whole multiples of it for speed. */
   static final int PANEL = 32;
 
   private enum Kind { CONST_LEFT, CONST_RIGHT, BLOCKS }
@@ -89,17 +90,35 @@ final class MatMulStep extends Step {
     }
     switch (kind) {
       case CONST_LEFT -> {
+        int cols = PANEL * blocks;
         for (int s0 = 0; s0 < c; s0 += PANEL) {
-          int cols = Math.min(PANEL, c - s0) * blocks;
-          Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo + s0 * b.size(), k, 0.0,
-              ob, oo + s0 * out.size(), p);
+          int n = Math.min(PANEL, c - s0);
+          if (n == PANEL) {
+            Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo + s0 * b.size(), k, 0.0,
+                ob, oo + s0 * out.size(), p);
+          } else {
+            double[] in = new double[PANEL * b.size()];
+            double[] res = new double[PANEL * out.size()];
+            System.arraycopy(bb, bo + s0 * b.size(), in, 0, n * b.size());
+            Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, in, 0, k, 0.0, res, 0, p);
+            System.arraycopy(res, 0, ob, oo + s0 * out.size(), n * out.size());
+          }
         }
       }
       case CONST_RIGHT -> {
+        int rows = PANEL * blocks * p;
         for (int s0 = 0; s0 < c; s0 += PANEL) {
-          int rows = Math.min(PANEL, c - s0) * blocks * p;
-          Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao + s0 * a.size(), k, 0.0,
-              ob, oo + s0 * out.size(), q);
+          int n = Math.min(PANEL, c - s0);
+          if (n == PANEL) {
+            Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao + s0 * a.size(), k, 0.0,
+                ob, oo + s0 * out.size(), q);
+          } else {
+            double[] in = new double[PANEL * a.size()];
+            double[] res = new double[PANEL * out.size()];
+            System.arraycopy(ab, ao + s0 * a.size(), in, 0, n * a.size());
+            Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, in, 0, k, 0.0, res, 0, q);
+            System.arraycopy(res, 0, ob, oo + s0 * out.size(), n * out.size());
+          }
         }
       }
       default -> blocks(ab, ao, bb, bo, ob, oo, out.batched() ? c : 1);

@@ -44,7 +44,8 @@ final class Sessions {
         .appName(appName)
         .master(master == null ? "local[*]" : master)
         .config("spark.ui.showConsoleProgress", "true")
-        .config("spark.driver.maxResultSize", "0");
+        .config("spark.driver.maxResultSize", "0")
+        .config("spark.task.maxDirectResultSize", "64m");
     String home = System.getProperty("batchjac.home");
     if (home != null) {
       Path defaults = Path.of(home, "conf", "spark-defaults.conf");

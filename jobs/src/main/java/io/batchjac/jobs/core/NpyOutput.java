@@ -5,7 +5,6 @@ import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +14,13 @@ import java.util.UUID;
 
 /**
  * The driver's side of a {@code .npy} result: a temporary file beside the target with the full
- * header, into which each partition's block is written at its own offset as it arrives (so the
- * driver holds one block at a time, whatever the order in which tasks finish); renamed to the
- * target when every block is in, deleted on failure.
+ * header, into which each partition's block is written at its own offset as it arrives, whatever
+ * the order in which tasks finish; renamed to the target when every block is in, deleted on
+ * failure.
+ *
+ * <p>Blocks are handed to a writer thread through a queue of {@link #QUEUE} blocks: Spark calls
+ * {@link #submit} on its scheduler thread, which must not wait for the disk (new tasks would not
+ * be launched meanwhile). The driver therefore holds at most {@code QUEUE + 1} blocks.
  */
 final class NpyOutput implements AutoCloseable {
   private final Path target;
@@ -28,6 +31,11 @@ final class NpyOutput implements AutoCloseable {
   private final long batch;
   private long written;
   private boolean committed;
+  static final int QUEUE = 2;
+  private final java.util.concurrent.ArrayBlockingQueue<Object[]> queue = new java.util.concurrent.ArrayBlockingQueue<>(QUEUE);
+  private final Thread writer;
+  private volatile IOException failure;
+  private static final Object[] END = new Object[0];
 
   NpyOutput(Path target, int[] sampleDims, long batch) throws IOException {
     long total = batch;
@@ -51,28 +59,70 @@ final class NpyOutput implements AutoCloseable {
     this.perSample = (int) (total / Math.max(1, batch));
     this.batch = batch;
     channel.write(ByteBuffer.wrap(pre), 0);
+    this.writer = new Thread(this::drain, "batchjac-npy-writer");
+    writer.setDaemon(true);
+    writer.start();
   }
 
-  /** Writes samples {@code [b0, b0 + count)} (their blocks back to back, Fortran layout). */
-  void write(long b0, int count, double[] data) throws IOException {
-    ByteBuffer buf = ByteBuffer.allocate(Math.min(1 << 20, Math.max(8, data.length * 8))).order(ByteOrder.LITTLE_ENDIAN);
-    long pos = dataOffset + b0 * perSample * 8L;
-    int done = 0;
-    while (done < data.length) {
-      int n = Math.min(data.length - done, buf.capacity() / 8);
-      buf.clear();
-      buf.asDoubleBuffer().put(data, done, n);
-      buf.limit(n * 8);
-      while (buf.hasRemaining()) {
-        pos += channel.write(buf, pos);
+  /** Queues samples {@code [b0, b0 + count)} for writing (blocks while the queue is full). */
+  void submit(long b0, int count, byte[] packed) throws IOException {
+    if (failure != null) {
+      throw failure;
+    }
+    try {
+      queue.put(new Object[] {b0, count, packed});
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while queueing a result block");
+    }
+  }
+
+  private void drain() {
+    try {
+      while (true) {
+        Object[] job = queue.take();
+        if (job == END) {
+          return;
+        }
+        if (failure == null) {
+          write((Long) job[0], (Integer) job[1], (byte[]) job[2]);
+        }
       }
-      done += n;
+    } catch (IOException e) {
+      failure = e;
+      queue.clear();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Waits for the writer to write every queued block. */
+  private void finish() throws IOException {
+    try {
+      queue.put(END);
+      writer.join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while writing the result");
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  /** Writes samples {@code [b0, b0 + count)}: their blocks back to back, little-endian float64. */
+  private void write(long b0, int count, byte[] packed) throws IOException {
+    ByteBuffer buf = ByteBuffer.wrap(packed);
+    long pos = dataOffset + b0 * perSample * 8L;
+    while (buf.hasRemaining()) {
+      pos += channel.write(buf, pos);
     }
     written += (long) count;
   }
 
   /** Checks that every sample arrived, then renames the file into place. */
   void commit(boolean overwrite) throws IOException {
+    finish();
     if (written != batch) {
       throw new IllegalStateException("internal error: " + written + " of " + batch + " samples written");
     }
@@ -90,6 +140,7 @@ final class NpyOutput implements AutoCloseable {
   @Override
   public void close() throws IOException {
     if (!committed) {
+      writer.interrupt();
       channel.close();
       Files.deleteIfExists(temp);
     }

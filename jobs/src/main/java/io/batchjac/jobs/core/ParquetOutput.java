@@ -46,12 +46,14 @@ final class ParquetOutput {
     int perSample = per;
     JavaRDD<Row> rows = results.flatMap(b -> {
       List<Row> list = new ArrayList<>(b.count());
+      double[] values = b.values();
+      double[] data = b.data();
       for (int s = 0; s < b.count(); s++) {
-        double[] value = java.util.Arrays.copyOfRange(b.values(), s * m, (s + 1) * m);
+        double[] value = java.util.Arrays.copyOfRange(values, s * m, (s + 1) * m);
         if (op == Operation.EVAL) {
           list.add(RowFactory.create(b.b0() + s, value));
         } else if (!matrix) {
-          list.add(RowFactory.create(b.b0() + s, value, java.util.Arrays.copyOfRange(b.data(), s * perSample, (s + 1) * perSample)));
+          list.add(RowFactory.create(b.b0() + s, value, java.util.Arrays.copyOfRange(data, s * perSample, (s + 1) * perSample)));
         } else {
           // Fortran (rows, cols) block -> [row][col]
           int r = dims[0];
@@ -59,7 +61,7 @@ final class ParquetOutput {
           double[][] mat = new double[r][c];
           for (int i = 0; i < r; i++) {
             for (int j = 0; j < c; j++) {
-              mat[i][j] = b.data()[s * perSample + i + r * j];
+              mat[i][j] = data[s * perSample + i + r * j];
             }
           }
           list.add(RowFactory.create(b.b0() + s, value, mat));

@@ -56,13 +56,36 @@ public final class PartitionTask implements Serializable {
     Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
     Tensor r = op.compute(engine, f, Backend.parse(backend, chunk), w, x, e);
     double[] values = withValues && op != Operation.EVAL ? engine.evaluate(f, x).data() : null;
-    return new Result(b0, count, r.data(), withValues && op == Operation.EVAL ? r.data() : values,
+    return new Result(b0, count, pack(r.data()), withValues ? pack(op == Operation.EVAL ? r.data() : values) : null,
         Blas.describe());
   }
 
   /**
-   * A block of consecutive samples: the result (output layout), optionally f's values (M per
-   * sample), and the BLAS that computed it.
+   * A block of consecutive samples: the result in the output layout and optionally f's values (M
+   * per sample), both as little-endian float64 bytes (what a {@code .npy} file holds, and what
+   * Java serialization writes in bulk, unlike a {@code double[]}), and the BLAS that computed it.
    */
-  public record Result(long b0, int count, double[] data, double[] values, String blas) implements Serializable {}
+  public record Result(long b0, int count, byte[] packed, byte[] packedValues, String blas) implements Serializable {
+    /** The result values. */
+    public double[] data() {
+      return unpack(packed);
+    }
+
+    /** f's values, M per sample (null unless asked for). */
+    public double[] values() {
+      return packedValues == null ? null : unpack(packedValues);
+    }
+  }
+
+  static byte[] pack(double[] v) {
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(v.length * 8).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.asDoubleBuffer().put(v);
+    return b.array();
+  }
+
+  static double[] unpack(byte[] bytes) {
+    double[] v = new double[bytes.length / 8];
+    java.nio.ByteBuffer.wrap(bytes).order(java.nio.ByteOrder.LITTLE_ENDIAN).asDoubleBuffer().get(v);
+    return v;
+  }
 }
