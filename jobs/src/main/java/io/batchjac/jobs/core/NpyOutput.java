@@ -126,7 +126,6 @@ final class NpyOutput implements AutoCloseable {
     if (written != batch) {
       throw new IllegalStateException("internal error: " + written + " of " + batch + " samples written");
     }
-    channel.force(false);
     channel.close();
     if (overwrite) {
       Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
