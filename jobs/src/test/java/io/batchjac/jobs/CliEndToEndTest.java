@@ -119,6 +119,41 @@ class CliEndToEndTest {
   }
 
   @Test
+  void jvpAndHessianWithRespectToParameters() throws IOException {
+    Graph f = graph("ishigami.fn");
+    double[] x = rows(8, B, 3, -3, 3);
+    double[] u = rows(9, B, 2, -1, 1);
+    Path in = writeC(dir.resolve("x.npy"), x, B, 3);
+    Path tangent = writeC(dir.resolve("u.npy"), u, B, 2);
+    Engine.Wrt ab = Engine.Wrt.params("a", "b");
+    Path jvp = dir.resolve("jvp.npy");
+    cli("jvp", "--spec", spec("ishigami.fn"), "--input", in, "--tangent", tangent, "--wrt", "a,b", "--output", jvp,
+        "--master", "local[2]").ok();
+    assertNpyEquals(ENGINE.jvp(f, Backend.auto(), ab, batch(x, B, 3), batch(u, B, 2)), jvp, 1, B);
+    Path h = dir.resolve("H.npy");
+    cli("hessian", "--spec", spec("ishigami.fn"), "--input", in, "--wrt", "a,b", "--output", h,
+        "--master", "local[2]").ok();
+    assertNpyEquals(ENGINE.hessian(f, Backend.auto(), ab, batch(x, B, 3)), h, 2, 2, B);
+  }
+
+  /** A one-value input may come as a rank-1 (B,) file; an inline spec works like a file. */
+  @Test
+  void rankOneInputAndInlineSpec() throws IOException {
+    String inline = "input t\noutput y = t * sin(t)\n";
+    double[] t = rows(10, B, 1, -3, 3);
+    Path in = dir.resolve("t.npy");
+    io.batchjac.engine.tensor.Npy.write(in, Tensor.vector(t));
+    Path out = dir.resolve("J.npy");
+    cli("jacobian", "--spec", inline, "--input", in, "--output", out, "--master", "local[2]").ok();
+    Graph f = io.batchjac.engine.lang.SpecParser.parseInline(inline).graph();
+    assertNpyEquals(ENGINE.batchedJacobian(f, Backend.auto(), batch(t, B, 1)), out, 1, 1, B);
+    Tensor j = CliSupport.readNpy(out);
+    for (int b = 0; b < B; b += 41) {
+      assertEquals(Math.sin(t[b]) + t[b] * Math.cos(t[b]), j.data()[b], 1e-12);
+    }
+  }
+
+  @Test
   void jacobianWithSmallDirectionChunks() throws IOException {
     double[] x = mlpRows();
     Path in = writeC(dir.resolve("x.npy"), x, B, 16);

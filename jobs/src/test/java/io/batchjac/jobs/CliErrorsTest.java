@@ -81,7 +81,6 @@ class CliErrorsTest {
     assertFalse(r.err().contains("\tat "), () -> "no stack trace without --verbose: " + r);
     assertEquals("", r.out().strip(), () -> "nothing on stdout: " + r);
     assertEquals(outListing, CliSupport.list(out), "the output directory after the failure");
-    System.out.println("PROBE " + line);
     return line;
   }
 
@@ -118,6 +117,14 @@ class CliErrorsTest {
   }
 
   @Test
+  void negativePartitionsAndSamples() throws IOException {
+    assertUserError(run("jacobian", "--spec", spec("mlp.fn"), "--input", x, "--output", out.resolve("J.npy"),
+        "--partitions", "-3"), "--partitions", "-3");
+    assertUserError(run("jacobian", "--spec", spec("mlp.fn"), "--samples", "-5", "--output", out.resolve("J.npy")),
+        "--samples", "-5");
+  }
+
+  @Test
   void hessianOfAMultiOutputFunction() throws IOException {
     assertUserError(run("hessian", "--spec", spec("mlp.fn"), "--input", x, "--output", out.resolve("H.npy")),
         "hessian", "one output", "mlp.fn", "8");
@@ -151,6 +158,15 @@ class CliErrorsTest {
     Path cut = Files.write(dir.resolve("cut.npy"), Arrays.copyOf(whole, whole.length - 100));
     assertUserError(run("jacobian", "--spec", spec("mlp.fn"), "--input", cut, "--output", out.resolve("J.npy")),
         cut.toString(), "truncated");
+  }
+
+  @Test
+  void inputOrTangentThatIsADirectory() throws IOException {
+    Path folder = Files.createDirectory(dir.resolve("folder.npy"));
+    assertUserError(run("eval", "--spec", spec("mlp.fn"), "--input", folder, "--output", out.resolve("f.npy")),
+        "--input", folder.toString(), "directory");
+    assertUserError(run("jvp", "--spec", spec("mlp.fn"), "--input", x, "--tangent", folder,
+        "--output", out.resolve("jvp.npy")), "--tangent", folder.toString(), "directory");
   }
 
   @Test

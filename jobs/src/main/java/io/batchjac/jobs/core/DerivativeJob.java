@@ -42,7 +42,18 @@ public final class DerivativeJob {
       throw new IllegalArgumentException("hessian needs a function with exactly one output value, but "
           + r.spec().name() + " has " + m + " (outputs " + f.outputShapes() + ")");
     }
-    io.batchjac.engine.api.Backend.parse(r.backend(), r.chunk());
+    io.batchjac.engine.api.Backend backend = io.batchjac.engine.api.Backend.parse(r.backend(), r.chunk());
+    if (r.op() == Operation.JVP && backend.kind() == io.batchjac.engine.api.Backend.Kind.REVERSE) {
+      throw new IllegalArgumentException("jvp runs in forward mode: --backend reverse is not available for it "
+          + "(use vjp for reverse mode, or --backend auto/forward)");
+    }
+    if (r.op() == Operation.VJP && backend.kind() == io.batchjac.engine.api.Backend.Kind.FORWARD) {
+      throw new IllegalArgumentException("vjp runs in reverse mode: --backend forward is not available for it "
+          + "(use jvp for forward mode, or --backend auto/reverse)");
+    }
+    if (r.partitions() < 0) {
+      throw new IllegalArgumentException("--partitions must be positive (or 0 for the default), got " + r.partitions());
+    }
     Path out = r.output();
     String ext = extension(out);
     if (!ext.equals("npy") && !ext.equals("parquet")) {

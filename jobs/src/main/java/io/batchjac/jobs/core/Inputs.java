@@ -38,6 +38,9 @@ abstract class Inputs {
   abstract JavaRDD<PartitionTask.Result> results(SparkSession spark, PartitionTask task, int parts, boolean withValues);
 
   static Inputs of(SparkSession spark, JobRequest r, Graph f) throws IOException {
+    if (r.samples() < -1) {
+      throw new IllegalArgumentException("--samples must be at least 0, got " + r.samples());
+    }
     if (r.input() == null) {
       if (r.samples() < 0) {
         throw new IllegalArgumentException("give --input FILE or --samples B");
@@ -95,11 +98,13 @@ abstract class Inputs {
     private final Dataset<Row> rows;
     private final long batch;
     private final int[] sizes;
+    private final String path;
 
-    private Table(Dataset<Row> rows, long batch, int[] sizes) {
+    private Table(Dataset<Row> rows, long batch, int[] sizes, String path) {
       this.rows = rows;
       this.batch = batch;
       this.sizes = sizes;
+      this.path = path;
     }
 
     static Table open(SparkSession spark, Path p, String ext, Graph f, Map<String, String> columns) {
@@ -130,7 +135,7 @@ abstract class Inputs {
         select.add(functions.col(col).cast(scalar ? DataTypes.DoubleType : DataTypes.createArrayType(DataTypes.DoubleType)));
       }
       Dataset<Row> picked = df.select(select.toArray(new Column[0]));
-      return new Table(picked, picked.count(), sizes);
+      return new Table(picked, picked.count(), sizes, p.toString());
     }
 
     @Override
@@ -147,6 +152,7 @@ abstract class Inputs {
     JavaRDD<PartitionTask.Result> results(SparkSession spark, PartitionTask task, int parts, boolean withValues) {
       int[] sizes = this.sizes;
       String[] names = rows.columns();
+      String where = path;
       JavaPairRDD<Row, Long> numbered = rows.javaRDD().zipWithIndex();
       return numbered.mapPartitions((Iterator<Tuple2<Row, Long>> it) -> {
         List<PartitionTask.Result> out = new ArrayList<>();
@@ -163,7 +169,7 @@ abstract class Inputs {
           int at = s * width;
           for (int c = 0; c < sizes.length; c++) {
             if (row.isNullAt(c)) {
-              throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' is null");
+              throw new IllegalArgumentException(where + ": row " + id + " (0-based): column '" + names[c] + "' is null");
             }
             Object v = row.get(c);
             if (v instanceof Double d) {
@@ -171,13 +177,13 @@ abstract class Inputs {
             } else {
               List<Object> list = row.getList(c);
               if (list.size() != sizes[c]) {
-                throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' has " + list.size()
+                throw new IllegalArgumentException(where + ": row " + id + " (0-based): column '" + names[c] + "' has " + list.size()
                     + " values, expected " + sizes[c]);
               }
               for (int k = 0; k < list.size(); k++) {
                 Object e = list.get(k);
                 if (e == null) {
-                  throw new IllegalArgumentException("row " + id + ": column '" + names[c] + "' has a null at position " + k);
+                  throw new IllegalArgumentException(where + ": row " + id + " (0-based): column '" + names[c] + "' has a null at position " + k);
                 }
                 x[at++] = (Double) e;
               }

@@ -1,6 +1,7 @@
 package io.batchjac.jobs.core;
 
 import io.batchjac.engine.tensor.NpyFile;
+import io.batchjac.engine.tensor.NpyFormatException;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
@@ -38,6 +39,11 @@ public final class NpySource implements BatchSource {
       f = NpyFile.open(file);
     } catch (NoSuchFileException e) {
       throw new IllegalArgumentException(what + " " + file + ": file not found");
+    } catch (NpyFormatException e) {
+      throw e;
+    } catch (IOException e) {
+      // e.g. a directory ("Is a directory") or no permission: say which file
+      throw new IllegalArgumentException(what + " " + file + ": cannot read it (" + e + ")", e);
     }
     Shape s = f.shape();
     long batch;
