@@ -80,12 +80,11 @@ public final class DerivativeJob {
     int[] dims = r.op().sampleDims(m, n);
     long per = r.op().perSample(m, n);
     int parts = r.partitions() > 0 ? r.partitions() : defaultPartitions(spark, in.batch(), per);
-    JavaRDD<PartitionTask.Result> results = in.results(spark, task, parts, ext.equals("parquet"));
     String blas;
     if (ext.equals("npy")) {
-      blas = writeNpy(spark, results, out, dims, in.batch(), r.overwrite());
+      blas = writeNpy(spark, in, task, parts, out, dims, r.overwrite());
     } else {
-      blas = ParquetOutput.write(spark, results, out, r.op(), m, dims, r.overwrite());
+      blas = ParquetOutput.write(spark, in.results(spark, task, parts, true), out, r.op(), m, dims, r.overwrite());
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     String layout = ext.equals("npy")
@@ -135,13 +134,20 @@ public final class DerivativeJob {
     return r;
   }
 
-  private static String writeNpy(SparkSession spark, JavaRDD<PartitionTask.Result> results, Path out, int[] dims,
-      long batch, boolean overwrite) throws IOException {
+  /**
+   * Writes the {@code .npy} result. On a cluster each task's block travels to the driver, which
+   * writes it at its offset; in local mode (executors on the driver's machine) each task writes
+   * its block into the driver's temporary file itself, so nothing is serialized or held.
+   */
+  private static String writeNpy(SparkSession spark, Inputs in, PartitionTask task, int parts, Path out, int[] dims,
+      boolean overwrite) throws IOException {
     String[] blas = {null};
-    try (NpyOutput file = new NpyOutput(out, dims, batch)) {
-      int parts = results.getNumPartitions();
+    boolean local = spark.sparkContext().isLocal();
+    try (NpyOutput file = new NpyOutput(out, dims, in.batch())) {
+      PartitionTask t = local ? task.writingTo(file.tempFile().toString(), file.dataOffset()) : task;
+      JavaRDD<PartitionTask.Result> results = in.results(spark, t, parts, false);
       List<Object> ids = new ArrayList<>();
-      for (int i = 0; i < parts; i++) {
+      for (int i = 0; i < results.getNumPartitions(); i++) {
         ids.add(i);
       }
       AbstractFunction2<Object, List<PartitionTask.Result>, BoxedUnit> handler = new AbstractFunction2<>() {
@@ -149,7 +155,11 @@ public final class DerivativeJob {
         public BoxedUnit apply(Object partition, List<PartitionTask.Result> blocks) {
           try {
             for (PartitionTask.Result b : blocks) {
-              file.submit(b.b0(), b.count(), b.packed());
+              if (local) {
+                file.written(b.count());
+              } else {
+                file.submit(b.b0(), b.count(), b.packed());
+              }
               blas[0] = b.blas();
             }
           } catch (IOException e) {

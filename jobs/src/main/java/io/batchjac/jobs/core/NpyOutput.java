@@ -64,6 +64,23 @@ final class NpyOutput implements AutoCloseable {
     writer.start();
   }
 
+  /** The temporary file (for tasks that write their blocks themselves, see {@link #written}). */
+  Path tempFile() {
+    return temp;
+  }
+
+  /** Byte offset of the data in the file. */
+  long dataOffset() {
+    return dataOffset;
+  }
+
+  /** Records samples that a task wrote into {@link #tempFile()} itself. */
+  void written(int count) {
+    synchronized (this) {
+      written += count;
+    }
+  }
+
   /** Queues samples {@code [b0, b0 + count)} for writing (blocks while the queue is full). */
   void submit(long b0, int count, byte[] packed) throws IOException {
     if (failure != null) {
@@ -117,7 +134,9 @@ final class NpyOutput implements AutoCloseable {
     while (buf.hasRemaining()) {
       pos += channel.write(buf, pos);
     }
-    written += (long) count;
+    synchronized (this) {
+      written += (long) count;
+    }
   }
 
   /** Checks that every sample arrived, then renames the file into place. */

@@ -26,6 +26,8 @@ public final class PartitionTask implements Serializable {
   private final List<String> wrt;
   private final BatchSource input;
   private final BatchSource extra;
+  private final String directFile;
+  private final long directOffset;
 
   public PartitionTask(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
       BatchSource input, BatchSource extra) {
@@ -36,6 +38,29 @@ public final class PartitionTask implements Serializable {
     this.wrt = wrt == null ? null : List.copyOf(wrt);
     this.input = input;
     this.extra = extra;
+    this.directFile = null;
+    this.directOffset = 0;
+  }
+
+  private PartitionTask(PartitionTask t, String directFile, long directOffset) {
+    this.spec = t.spec;
+    this.op = t.op;
+    this.backend = t.backend;
+    this.chunk = t.chunk;
+    this.wrt = t.wrt;
+    this.input = t.input;
+    this.extra = t.extra;
+    this.directFile = directFile;
+    this.directOffset = directOffset;
+  }
+
+  /**
+   * This task writing its result blocks itself into {@code file} (the little-endian float64 data
+   * starting at byte {@code dataOffset}, sample b's block at {@code b * blockBytes}) instead of
+   * returning them: for local mode, where the executors run on the driver's machine.
+   */
+  public PartitionTask writingTo(String file, long dataOffset) {
+    return new PartitionTask(this, file, dataOffset);
   }
 
   public Operation op() {
@@ -55,6 +80,10 @@ public final class PartitionTask implements Serializable {
     Tensor e = extra == null ? null : Tensor.of(Shape.of(count, extra.width()), extra.rows(b0, count));
     Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
     Tensor r = op.compute(engine, f, Backend.parse(backend, chunk), w, x, e);
+    if (directFile != null) {
+      writeBlock(r.data(), directOffset + b0 * (count == 0 ? 0 : r.data().length / count) * 8L);
+      return new Result(b0, count, new byte[0], null, Blas.describe());
+    }
     double[] values = withValues && op != Operation.EVAL ? engine.evaluate(f, x).data() : null;
     return new Result(b0, count, pack(r.data()), withValues ? pack(op == Operation.EVAL ? r.data() : values) : null,
         Blas.describe());
@@ -74,6 +103,24 @@ public final class PartitionTask implements Serializable {
     /** f's values, M per sample (null unless asked for). */
     public double[] values() {
       return packedValues == null ? null : unpack(packedValues);
+    }
+  }
+
+  private void writeBlock(double[] data, long position) throws IOException {
+    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(directFile),
+        java.nio.file.StandardOpenOption.WRITE)) {
+      long pos = position;
+      for (int done = 0; done < data.length; ) {
+        int n = Math.min(data.length - done, buf.capacity() / 8);
+        buf.clear();
+        buf.asDoubleBuffer().put(data, done, n);
+        buf.limit(n * 8);
+        while (buf.hasRemaining()) {
+          pos += ch.write(buf, pos);
+        }
+        done += n;
+      }
     }
   }
 

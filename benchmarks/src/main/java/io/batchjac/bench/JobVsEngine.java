@@ -1,0 +1,82 @@
+package io.batchjac.bench;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Sampler;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import io.batchjac.jobs.core.DerivativeJob;
+import io.batchjac.jobs.core.JobRequest;
+import io.batchjac.jobs.core.Operation;
+import io.batchjac.jobs.core.SpecBundle;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The jobs path against the in-process engine, in one JVM and one run (issue target: the job at
+ * most 1.5x the engine): the MLP Jacobian at B samples, the job on {@code local[2]} writing
+ * {@code .npy} (its input drawn by the tasks, as with {@code --samples}), the engine on 2 threads
+ * on the same draws (drawn before the clock starts). Spark start-up and the first job's warm-up
+ * are excluded by a warm-up job; each side then runs {@code repeats} times.
+ *
+ * <p>Run: {@code benchmarks/job-vs-engine.sh} (adds Spark to the class path and -Xmx1g).
+ */
+public final class JobVsEngine {
+  private JobVsEngine() {}
+
+  public static void main(String[] args) throws Exception {
+    long batch = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
+    int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    Path spec = EngineBenchmark.examples().resolve("mlp.fn");
+    Path dir = Files.createTempDirectory("batchjac-job-bench");
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("job-vs-engine")
+        .config("spark.ui.enabled", "false").config("spark.driver.maxResultSize", "0")
+        .config("spark.task.maxDirectResultSize", "64m").getOrCreate();
+    try {
+      SpecBundle bundle = SpecBundle.of(spec.toString());
+      Graph f = bundle.graph();
+      double[] job = new double[repeats];
+      run(spark, bundle, 65_536, dir); // warm-up: Spark's first job, JIT
+      for (int i = 0; i < repeats; i++) {
+        job[i] = run(spark, bundle, batch, dir);
+      }
+      Engine engine = new Engine(new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
+      Tensor x = Tensor.of(Shape.of((int) batch, f.inputSize()), new Sampler(f, 0).draw(0, (int) batch));
+      engine.batchedJacobian(f, Backend.auto(), x);
+      double[] eng = new double[repeats];
+      for (int i = 0; i < repeats; i++) {
+        long t0 = System.nanoTime();
+        engine.batchedJacobian(f, Backend.auto(), x);
+        eng[i] = (System.nanoTime() - t0) / 1e9;
+      }
+      Arrays.sort(job);
+      Arrays.sort(eng);
+      long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+      System.out.printf(Locale.ROOT, "B = %d, mlp jacobian, 2 cores, max heap %d MiB%n", batch, heapMb);
+      System.out.printf(Locale.ROOT, "engine in-process, 2 threads: best %.2f s, median %.2f s%n", eng[0], eng[repeats / 2]);
+      System.out.printf(Locale.ROOT, "job local[2] -> .npy:         best %.2f s, median %.2f s%n", job[0], job[repeats / 2]);
+      System.out.printf(Locale.ROOT, "ratio job / engine:           best %.2f, median %.2f%n", job[0] / eng[0],
+          job[repeats / 2] / eng[repeats / 2]);
+    } finally {
+      spark.stop();
+      try (var s = Files.walk(dir)) {
+        s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  private static double run(SparkSession spark, SpecBundle bundle, long batch, Path dir) throws Exception {
+    JobRequest r = new JobRequest(bundle, Operation.JACOBIAN, "auto", 0, List.of(), null, batch, 0, null, Map.of(),
+        dir.resolve("jac.npy"), true, 0);
+    long t0 = System.nanoTime();
+    DerivativeJob.run(spark, r);
+    return (System.nanoTime() - t0) / 1e9;
+  }
+}

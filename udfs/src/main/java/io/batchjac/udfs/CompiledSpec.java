@@ -1,0 +1,161 @@
+package io.batchjac.udfs;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.engine.tensor.Shape;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A parsed spec with, made on first use and then kept, the compiled per-row machinery of each
+ * derivative operation ({@link PreparedOp}). Thread-safe; obtained from {@link SpecCache}.
+ */
+public final class CompiledSpec {
+  private final SpecSource source;
+  private final Graph graph;
+  private final Map<String, PreparedOp> prepared = new ConcurrentHashMap<>();
+
+  CompiledSpec(SpecSource source) {
+    this.source = source;
+    this.graph = SpecParser.parse(source.text(), source.name(),
+        source.baseDir() == null ? null : Path.of(source.baseDir())).graph();
+  }
+
+  public SpecSource source() {
+    return source;
+  }
+
+  /** The spec's name in messages: the file path as given, or {@code <inline>}. */
+  public String name() {
+    return source.name();
+  }
+
+  public Graph graph() {
+    return graph;
+  }
+
+  /** N: values per sample of all inputs together. */
+  public int inputSize() {
+    return graph.inputSize();
+  }
+
+  /** M: values per sample of all outputs together. */
+  public int outputSize() {
+    return graph.outputSize();
+  }
+
+  /** The inputs as declared, e.g. {@code x[3], t} (for messages). */
+  public String describeInputs() {
+    List<String> parts = new ArrayList<>();
+    for (Node n : graph.inputs()) {
+      parts.add(n.name() + dims(n.shape()));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** The outputs as declared, e.g. {@code y[2]} (for messages). */
+  public String describeOutputs() {
+    List<String> parts = new ArrayList<>();
+    for (Graph.Output o : graph.outputs()) {
+      parts.add(o.name() + dims(o.node().shape()));
+    }
+    return String.join(", ", parts);
+  }
+
+  /** Which input element flat position {@code p} (0-based) of x belongs to, e.g. {@code x[1]} or {@code Kw}. */
+  public String inputElement(int p) {
+    return element(graph.inputs().stream().map(n -> Map.entry(n.name(), n.shape())).toList(), p);
+  }
+
+  /** Which output element flat position {@code p} (0-based) belongs to. */
+  public String outputElement(int p) {
+    return element(graph.outputs().stream().map(o -> Map.entry(o.name(), o.node().shape())).toList(), p);
+  }
+
+  /**
+   * The end of a wrong-length message: {@code " but the function F takes 8 (inputs ...): the value
+   * at position 8 (Kw) is missing (positions count from 1)"}.
+   *
+   * @param inputs true when the array holds input values (x, u), false for output values (v)
+   */
+  public String lengthProblem(int actual, int expected, boolean inputs) {
+    String what = inputs ? "inputs " + describeInputs() : "outputs " + describeOutputs();
+    String where = actual < expected
+        ? "the value at position " + (actual + 1) + " (" + (inputs ? inputElement(actual) : outputElement(actual))
+            + ") is missing"
+        : "the values from position " + (expected + 1) + " on are extra";
+    return " but the function " + name() + " takes " + expected + " (" + what + "): " + where
+        + " (positions count from 1)";
+  }
+
+  private static String element(List<Map.Entry<String, Shape>> parts, int p) {
+    int off = 0;
+    for (Map.Entry<String, Shape> e : parts) {
+      Shape s = e.getValue();
+      if (p < off + s.size()) {
+        if (s.rank() == 0) {
+          return e.getKey();
+        }
+        int r = p - off;
+        int[] idx = new int[s.rank()];
+        for (int d = s.rank() - 1; d >= 0; d--) {
+          idx[d] = r % s.dim(d);
+          r /= s.dim(d);
+        }
+        StringBuilder sb = new StringBuilder(e.getKey()).append('[');
+        for (int d = 0; d < idx.length; d++) {
+          sb.append(d > 0 ? ", " : "").append(idx[d]);
+        }
+        return sb.append(']').toString();
+      }
+      off += s.size();
+    }
+    return "?";
+  }
+
+  private static String dims(Shape s) {
+    if (s.rank() == 0) {
+      return "";
+    }
+    StringBuilder sb = new StringBuilder("[");
+    for (int d = 0; d < s.rank(); d++) {
+      sb.append(d > 0 ? ", " : "").append(s.dim(d));
+    }
+    return sb.append(']').toString();
+  }
+
+  // ------------------------------------------------------------------ prepared operations
+
+  PreparedOp evaluateOp() {
+    return prepared.computeIfAbsent("evaluate", k -> PreparedOp.evaluate(graph));
+  }
+
+  PreparedOp jvpOp() {
+    return prepared.computeIfAbsent("jvp", k -> PreparedOp.jvp(graph));
+  }
+
+  PreparedOp vjpOp() {
+    return prepared.computeIfAbsent("vjp", k -> PreparedOp.vjp(graph));
+  }
+
+  /** The Jacobian as {@code Engine.batchedJacobian(f, backend, x)} computes it. */
+  PreparedOp jacobianOp(Backend backend) {
+    return prepared.computeIfAbsent("jacobian/" + backend.kind() + "/" + backend.chunk(),
+        k -> PreparedOp.jacobian(graph, backend));
+  }
+
+  /** The Hessian as {@code Engine.hessian(f, backend, Wrt.inputs(), x)} computes it. */
+  PreparedOp hessianOp(Backend backend) {
+    return prepared.computeIfAbsent("hessian/" + backend.chunk(), k -> PreparedOp.hessian(graph, backend));
+  }
+
+  @Override
+  public String toString() {
+    return name() + " (inputs " + describeInputs() + "; outputs " + describeOutputs() + ")";
+  }
+}

@@ -1,0 +1,331 @@
+package io.batchjac.udfs;
+
+import java.util.List;
+import org.apache.spark.ml.Transformer;
+import org.apache.spark.ml.param.IntParam;
+import org.apache.spark.ml.param.Param;
+import org.apache.spark.ml.param.ParamMap;
+import org.apache.spark.ml.param.ParamValidators;
+import org.apache.spark.ml.util.DefaultParamsReadable;
+import org.apache.spark.ml.util.DefaultParamsWritable;
+import org.apache.spark.ml.util.Identifiable$;
+import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * A Spark ML {@code Transformer} that appends per-row derivatives of a function spec, computed
+ * in batches: each partition's rows are gathered into batches of {@link #batchSize()} rows and
+ * the engine runs once per batch (the vectorized counterpart of the SQL functions, several times
+ * faster than calling them row by row).
+ *
+ * <pre>{@code
+ * DerivativeTransformer t = new DerivativeTransformer()
+ *     .setSpec("conf/examples/borehole.fn")   // a .fn path or an inline spec
+ *     .setInputCol("x")                       // array<double> (other numeric arrays are cast)
+ *     .setOutputCol("grad")
+ *     .setMode("gradient");                   // jacobian (default), gradient, jvp, vjp, hessian, eval
+ * Dataset<Row> out = t.transform(samples);
+ * }</pre>
+ *
+ * <p>Params: {@code spec} holds the spec's TEXT (a path given to {@link #setSpec} is read at
+ * once), so a saved model carries its function; {@code specName} (the path as given, or
+ * {@code <inline>}) names it in errors, and {@code specDir} is the directory {@code load("...")}
+ * paths are relative to, which must still hold those files where the model is used. {@code mode}
+ * picks the operation and the output type: {@code jacobian} and {@code hessian} give
+ * array&lt;array&lt;double&gt;&gt; (M x N, N x N), the others array&lt;double&gt; (gradient N, jvp
+ * M, vjp N, eval M). {@code jvp} and {@code vjp} read the tangent (N values) or cotangent (M
+ * values) from {@code tangentCol}. {@code backend} is {@code auto} (forward when N &lt;= M),
+ * {@code forward} or {@code reverse}.
+ *
+ * <p>Rows: a null input (or tangent) gives a null output; an array of the wrong length or with a
+ * null element fails the job with a message naming the column, both lengths and the position;
+ * NaN values give NaN results. Results equal the engine's ({@code Engine.batchedJacobian} etc.)
+ * bit for bit.
+ */
+public class DerivativeTransformer extends Transformer implements DefaultParamsWritable {
+  private static final long serialVersionUID = 1L;
+
+  /** The modes, in documentation order. */
+  public static final List<String> MODES = List.of("jacobian", "gradient", "jvp", "vjp", "hessian", "eval");
+  /** The backends. */
+  public static final List<String> BACKENDS = List.of("auto", "forward", "reverse");
+
+  private final String uid;
+  private final Param<String> spec;
+  private final Param<String> specName;
+  private final Param<String> specDir;
+  private final Param<String> inputCol;
+  private final Param<String> outputCol;
+  private final Param<String> tangentCol;
+  private final Param<String> backend;
+  private final Param<String> mode;
+  private final IntParam batchSize;
+
+  public DerivativeTransformer() {
+    this(Identifiable$.MODULE$.randomUID("derivative"));
+  }
+
+  public DerivativeTransformer(String uid) {
+    this.uid = uid;
+    spec = new Param<>(this, "spec", "the function spec's text (setSpec also takes a .fn path and reads it)");
+    specName = new Param<>(this, "specName", "the spec's name in error messages: its .fn path as given, or <inline>");
+    specDir = new Param<>(this, "specDir",
+        "the directory load(\"...\") paths in the spec are relative to (empty: the current directory)");
+    inputCol = new Param<>(this, "inputCol", "input column: array of the N input values");
+    outputCol = new Param<>(this, "outputCol", "output column (must not exist yet)");
+    tangentCol = new Param<>(this, "tangentCol",
+        "column of tangents u (N values, mode jvp) or cotangents v (M values, mode vjp)");
+    backend = new Param<>(this, "backend", "AD mode for Jacobians: auto (forward when N <= M), forward or reverse",
+        ParamValidators.inArray(BACKENDS.toArray(new String[0])));
+    mode = new Param<>(this, "mode", "what to compute: " + String.join(", ", MODES),
+        ParamValidators.inArray(MODES.toArray(new String[0])));
+    batchSize = new IntParam(this, "batchSize", "rows per engine call (at least 1)", ParamValidators.gtEq(1));
+    setDefault(specName, "<inline>");
+    setDefault(specDir, "");
+    setDefault(outputCol, uid + "__output");
+    setDefault(backend, "auto");
+    setDefault(mode, "jacobian");
+    setDefault(batchSize, 4096);
+  }
+
+  @Override
+  public String uid() {
+    return uid;
+  }
+
+  // ------------------------------------------------------------------ params (accessors are how Spark finds them)
+
+  public Param<String> spec() {
+    return spec;
+  }
+
+  public Param<String> specName() {
+    return specName;
+  }
+
+  public Param<String> specDir() {
+    return specDir;
+  }
+
+  public Param<String> inputCol() {
+    return inputCol;
+  }
+
+  public Param<String> outputCol() {
+    return outputCol;
+  }
+
+  public Param<String> tangentCol() {
+    return tangentCol;
+  }
+
+  public Param<String> backend() {
+    return backend;
+  }
+
+  public Param<String> mode() {
+    return mode;
+  }
+
+  public IntParam batchSize() {
+    return batchSize;
+  }
+
+  // ------------------------------------------------------------------ setters and getters
+
+  /**
+   * Sets the function: a path to a {@code .fn} file (read now; its text is what is kept and
+   * saved) or an inline spec. The spec is compiled at once, so a spec error is thrown here as a
+   * {@code SpecException} ({@code file:line:column: problem}).
+   */
+  public DerivativeTransformer setSpec(String pathOrSpec) {
+    SpecSource src = SpecSource.resolve(pathOrSpec);
+    SpecCache.get(src);
+    set(spec, src.text());
+    set(specName, src.name());
+    set(specDir, src.baseDir() == null ? "" : src.baseDir());
+    return this;
+  }
+
+  public DerivativeTransformer setInputCol(String value) {
+    set(inputCol, value);
+    return this;
+  }
+
+  public DerivativeTransformer setOutputCol(String value) {
+    set(outputCol, value);
+    return this;
+  }
+
+  public DerivativeTransformer setTangentCol(String value) {
+    set(tangentCol, value);
+    return this;
+  }
+
+  public DerivativeTransformer setBackend(String value) {
+    set(backend, value);
+    return this;
+  }
+
+  public DerivativeTransformer setMode(String value) {
+    set(mode, value);
+    return this;
+  }
+
+  public DerivativeTransformer setBatchSize(int value) {
+    set(batchSize, value);
+    return this;
+  }
+
+  /** The spec's text (null when unset). */
+  public String getSpec() {
+    return isDefined(spec) ? $(spec) : null;
+  }
+
+  public String getSpecName() {
+    return $(specName);
+  }
+
+  public String getSpecDir() {
+    return $(specDir);
+  }
+
+  public String getInputCol() {
+    return isDefined(inputCol) ? $(inputCol) : null;
+  }
+
+  public String getOutputCol() {
+    return $(outputCol);
+  }
+
+  public String getTangentCol() {
+    return isDefined(tangentCol) ? $(tangentCol) : null;
+  }
+
+  public String getBackend() {
+    return $(backend);
+  }
+
+  public String getMode() {
+    return $(mode);
+  }
+
+  public int getBatchSize() {
+    return (Integer) $(batchSize);
+  }
+
+  /** The spec as the engine sees it (text, name, directory). */
+  public SpecSource getSpecSource() {
+    String dir = getSpecDir();
+    return new SpecSource(require(getSpec(), "spec", "setSpec(path or inline spec)"), getSpecName(),
+        dir == null || dir.isEmpty() ? null : dir);
+  }
+
+  // ------------------------------------------------------------------ Transformer
+
+  @Override
+  public StructType transformSchema(StructType schema) {
+    return plan(schema).outputSchema();
+  }
+
+  @Override
+  public Dataset<Row> transform(Dataset<?> dataset) {
+    BatchPlan p = plan(dataset.schema());
+    return dataset.toDF().mapPartitions(new BatchMapper(p), Encoders.row(p.outputSchema()));
+  }
+
+  @Override
+  public DerivativeTransformer copy(ParamMap extra) {
+    return defaultCopy(extra);
+  }
+
+  public static MLReader<DerivativeTransformer> read() {
+    return new DefaultParamsReadable<DerivativeTransformer>() {}.read();
+  }
+
+  public static DerivativeTransformer load(String path) {
+    return read().load(path);
+  }
+
+  @Override
+  public String toString() {
+    return "DerivativeTransformer: uid=" + uid + ", mode=" + getMode() + ", spec=" + getSpecName();
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  /** Validates the params against a schema and fixes everything a partition needs. */
+  private BatchPlan plan(StructType schema) {
+    String who = "DerivativeTransformer " + uid;
+    SpecSource src = getSpecSource();
+    CompiledSpec cs;
+    try {
+      cs = SpecCache.get(src);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(who + ": the spec does not compile: " + e.getMessage(), e);
+    }
+    String m = getMode();
+    String b = getBackend();
+    if (m.equals("jvp") && b.equals("reverse")) {
+      throw new IllegalArgumentException(who + ": mode jvp runs in forward mode; backend 'reverse' is not "
+          + "available for it (use mode vjp for reverse mode, or backend auto/forward)");
+    }
+    if (m.equals("vjp") && b.equals("forward")) {
+      throw new IllegalArgumentException(who + ": mode vjp runs in reverse mode; backend 'forward' is not "
+          + "available for it (use mode jvp for forward mode, or backend auto/reverse)");
+    }
+    if ((m.equals("gradient") || m.equals("hessian")) && cs.outputSize() != 1) {
+      throw new IllegalArgumentException(who + ": mode " + m + " needs a function with exactly one output value, "
+          + "but " + cs.name() + " has " + cs.outputSize() + " (outputs " + cs.describeOutputs() + ")"
+          + (m.equals("gradient") ? "; use mode jacobian" : ""));
+    }
+    String in = require(getInputCol(), "inputCol", "setInputCol(column)");
+    int inIndex = arrayColumn(schema, in, "input", who);
+    int tanIndex = -1;
+    if (m.equals("jvp") || m.equals("vjp")) {
+      String t = require(getTangentCol(), "tangentCol", "setTangentCol(column) for mode " + m);
+      tanIndex = arrayColumn(schema, t, m.equals("jvp") ? "tangent" : "cotangent", who);
+    }
+    String out = getOutputCol();
+    for (String name : schema.fieldNames()) {
+      if (name.equalsIgnoreCase(out)) {
+        throw new IllegalArgumentException(who + ": output column '" + out + "' already exists; "
+            + "choose another name with setOutputCol");
+      }
+    }
+    boolean matrix = m.equals("jacobian") || m.equals("hessian");
+    StructType outSchema = schema.add(out, matrix ? SparkInternals.MATRIX : SparkInternals.VECTOR, true);
+    return new BatchPlan(who, src, m, b, inIndex, in, tanIndex, getTangentCol(), getBatchSize(), outSchema);
+  }
+
+  private String require(String value, String param, String how) {
+    if (value == null) {
+      throw new IllegalArgumentException("DerivativeTransformer " + uid + ": param " + param + " is not set; use " + how);
+    }
+    return value;
+  }
+
+  private static int arrayColumn(StructType schema, String name, String role, String who) {
+    int idx;
+    try {
+      idx = schema.fieldIndex(name);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(who + ": " + role + " column '" + name + "' does not exist; the columns are "
+          + String.join(", ", schema.fieldNames()));
+    }
+    StructField f = schema.fields()[idx];
+    DataType t = f.dataType();
+    if (!(t instanceof ArrayType a) || !(a.elementType() instanceof NumericType)) {
+      throw new IllegalArgumentException(who + ": " + role + " column '" + name + "' must be an array of numbers "
+          + "(array<double>), but it is " + t.simpleString());
+    }
+    return idx;
+  }
+}

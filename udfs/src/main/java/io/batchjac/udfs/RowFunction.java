@@ -1,0 +1,100 @@
+package io.batchjac.udfs;
+
+import java.io.Serializable;
+
+/**
+ * What one SQL function does to one row, without any Spark type: the spec (a string, or the
+ * {@link SpecSource} fixed when the query was analyzed), x and the optional tangent/cotangent in,
+ * {@code double[]} or {@code double[][]} out.
+ *
+ * <p>The compiled spec is looked up once per instance (Spark deserializes one instance per task)
+ * and again only when the spec string changes from one row to the next, so the per-row cost is
+ * the engine's run of the already compiled plans.
+ *
+ * <p>Rules: a null spec, x or vector gives null; x must have N values and the vector N (jvp) or
+ * M (vjp); a null element is an error naming its position; NaN values flow through.
+ */
+public final class RowFunction implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final SqlFunction function;
+  private final SpecSource fixed;
+
+  private transient volatile Current current;
+
+  private record Current(String spec, CompiledSpec compiled) {}
+
+  /**
+   * @param fixed the spec resolved on the driver when the spec argument is a constant (so that
+   *     executors need not read the .fn file), or null to resolve each row's spec string
+   */
+  public RowFunction(SqlFunction function, SpecSource fixed) {
+    this.function = function;
+    this.fixed = fixed;
+  }
+
+  public SqlFunction function() {
+    return function;
+  }
+
+  /** Computes one row; x and vec are {@code double[]} or object arrays of numbers (or null). */
+  public Object apply(String spec, Object x, Object vec) {
+    if (spec == null || x == null || (function.arity() == 3 && vec == null)) {
+      return null;
+    }
+    CompiledSpec cs = compiled(spec);
+    function.check(cs);
+    double[] xs = values(x, "x");
+    int n = cs.inputSize();
+    if (xs.length != n) {
+      throw new IllegalArgumentException(lengthMessage(cs, "x", xs.length, n, true));
+    }
+    double[] vs = null;
+    if (function.arity() == 3) {
+      vs = values(vec, function.vectorName());
+      int want = function.vectorLength(cs);
+      if (vs.length != want) {
+        throw new IllegalArgumentException(lengthMessage(cs, function.vectorName(), vs.length, want,
+            function == SqlFunction.JVP));
+      }
+    }
+    return function.compute(cs, xs, vs);
+  }
+
+  private CompiledSpec compiled(String spec) {
+    Current c = current;
+    if (c != null && (c.spec() == spec || c.spec().equals(spec))) {
+      return c.compiled();
+    }
+    CompiledSpec cs = fixed != null ? SpecCache.get(fixed) : SpecCache.get(spec);
+    current = new Current(spec, cs);
+    return cs;
+  }
+
+  /** The message for an array of the wrong length, naming the function, both lengths and the position. */
+  String lengthMessage(CompiledSpec cs, String arg, int actual, int expected, boolean inputs) {
+    return function.sqlName() + ": " + arg + " has " + actual + (actual == 1 ? " value" : " values")
+        + cs.lengthProblem(actual, expected, inputs);
+  }
+
+  /** An array argument as doubles; a null element is an error naming its position. */
+  double[] values(Object array, String arg) {
+    if (array instanceof double[] d) {
+      return d;
+    }
+    if (array instanceof Object[] o) {
+      double[] d = new double[o.length];
+      for (int i = 0; i < o.length; i++) {
+        Object e = o[i];
+        if (e == null) {
+          throw new IllegalArgumentException(function.sqlName() + ": " + arg + " has a null value at position "
+              + (i + 1) + " (positions count from 1); use NaN for a missing value, or filter the row out");
+        }
+        d[i] = ((Number) e).doubleValue();
+      }
+      return d;
+    }
+    throw new IllegalArgumentException(function.sqlName() + ": " + arg + " must be an array of numbers, got "
+        + array.getClass().getSimpleName());
+  }
+}

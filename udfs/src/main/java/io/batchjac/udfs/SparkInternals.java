@@ -1,0 +1,155 @@
+package io.batchjac.udfs;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
+import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
+import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
+import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
+import org.apache.spark.sql.errors.QueryCompilationErrors;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import scala.Function1;
+import scala.Option;
+import scala.Tuple3;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+import scala.runtime.AbstractFunction2;
+import scala.runtime.AbstractFunction3;
+
+/**
+ * Everything that touches Spark's internal (catalyst) API, in one place: the function builders
+ * that turn {@code jacobian(spec, x)} into a {@code ScalaUDF}, their encoders, the
+ * {@code ExpressionInfo} behind {@code DESCRIBE FUNCTION}, and the two ways of installing them
+ * (session extensions and a session's function registry). If a Spark upgrade moves these
+ * classes, this is the file to change.
+ */
+final class SparkInternals {
+  private SparkInternals() {}
+
+  static final DataType VECTOR = DataTypes.createArrayType(DataTypes.DoubleType, false);
+  static final DataType MATRIX = DataTypes.createArrayType(VECTOR, false);
+
+  /** Adds every function to session extensions (used by {@link BatchjacExtensions}). */
+  static void inject(SparkSessionExtensions extensions) {
+    for (SqlFunction f : SqlFunction.values()) {
+      extensions.injectFunction(new Tuple3<>(identifier(f), info(f), builder(f)));
+    }
+  }
+
+  /** Registers every function in one function registry (used by {@link BatchjacFunctions}). */
+  static void register(FunctionRegistry registry) {
+    for (SqlFunction f : SqlFunction.values()) {
+      registry.registerFunction(identifier(f), info(f), builder(f));
+    }
+  }
+
+  static FunctionIdentifier identifier(SqlFunction f) {
+    return new FunctionIdentifier(f.sqlName());
+  }
+
+  static ExpressionInfo info(SqlFunction f) {
+    return new ExpressionInfo(BatchjacFunctions.class.getName(), null, f.sqlName(), f.usage(),
+        f.arguments(), f.examples(), "", "collection_funcs", "0.1.0", "", "java_udf");
+  }
+
+  static Function1<Seq<Expression>, Expression> builder(SqlFunction f) {
+    return args -> build(f, args);
+  }
+
+  /** Builds the expression for a call, checking what can be checked before any row is read. */
+  static Expression build(SqlFunction f, Seq<Expression> args) {
+    List<Expression> children = new ArrayList<>(CollectionConverters.asJava(args));
+    if (children.size() != f.arity()) {
+      throw sneaky(QueryCompilationErrors.wrongNumArgsError(f.sqlName(),
+          CollectionConverters.asScala(List.<Object>of(f.arity())).toList(), children.size(),
+          QueryCompilationErrors.wrongNumArgsError$default$4(), QueryCompilationErrors.wrongNumArgsError$default$5(),
+          QueryCompilationErrors.wrongNumArgsError$default$6()));
+    }
+    SpecSource fixed = null;
+    Expression spec = children.get(0);
+    if (spec.foldable() && spec.resolved()) {
+      Object value = spec.eval(null);
+      if (value != null) {
+        // A constant spec is resolved and compiled here, on the driver: a spec error fails the
+        // query before it runs, and executors get the spec's text (they need not see the file).
+        try {
+          fixed = SpecSource.resolve(value.toString());
+          f.check(SpecCache.get(fixed));
+        } catch (IllegalArgumentException e) {
+          String msg = e.getMessage();
+          throw sneaky(new AnalysisException("USER_RAISED_EXCEPTION",
+              scala.collection.immutable.Map$.MODULE$.<String, String>empty()
+                  .updated("errorMessage", msg.startsWith(f.sqlName() + ":") ? msg : f.sqlName() + ": " + msg)));
+        }
+      }
+    }
+    List<Option<ExpressionEncoder<?>>> encoders = new ArrayList<>();
+    encoders.add(Option.apply(ExpressionEncoder.apply(AgnosticEncoders.StringEncoder$.MODULE$)));
+    for (int i = 1; i < children.size(); i++) {
+      encoders.add(Option.apply(arrayEncoder(children.get(i))));
+    }
+    RowFunction row = new RowFunction(f, fixed);
+    Object function = f.arity() == 2 ? new BatchjacUdf2(row) : new BatchjacUdf3(row);
+    return new ScalaUDF(function, f.returnsMatrix() ? MATRIX : VECTOR, seq(children), seq(encoders),
+        Option.empty(), Option.apply(f.sqlName()), true, true);
+  }
+
+  /**
+   * double[] when the argument's elements cannot be null (the fast path), Double[] otherwise so
+   * that a null element is reported with its position rather than as an assertion failure.
+   */
+  private static ExpressionEncoder<?> arrayEncoder(Expression arg) {
+    boolean primitive = arg.resolved() && arg.dataType() instanceof ArrayType a && !a.containsNull();
+    AgnosticEncoder<?> element = primitive ? AgnosticEncoders.PrimitiveDoubleEncoder$.MODULE$
+        : AgnosticEncoders.BoxedDoubleEncoder$.MODULE$;
+    return ExpressionEncoder.apply(new AgnosticEncoders.ArrayEncoder<>(element, !primitive));
+  }
+
+  private static <T> Seq<T> seq(List<T> list) {
+    return CollectionConverters.asScala(list).toList();
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+    throw (E) t;
+  }
+
+  /** The Scala function of a two-argument SQL function. */
+  static final class BatchjacUdf2 extends AbstractFunction2<String, Object, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RowFunction row;
+
+    BatchjacUdf2(RowFunction row) {
+      this.row = row;
+    }
+
+    @Override
+    public Object apply(String spec, Object x) {
+      return row.apply(spec, x, null);
+    }
+  }
+
+  /** The Scala function of a three-argument SQL function (jvp, vjp). */
+  static final class BatchjacUdf3 extends AbstractFunction3<String, Object, Object, Object> implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private final RowFunction row;
+
+    BatchjacUdf3(RowFunction row) {
+      this.row = row;
+    }
+
+    @Override
+    public Object apply(String spec, Object x, Object vec) {
+      return row.apply(spec, x, vec);
+    }
+  }
+}

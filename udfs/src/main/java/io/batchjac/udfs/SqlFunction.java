@@ -1,0 +1,199 @@
+package io.batchjac.udfs;
+
+import io.batchjac.engine.api.Backend;
+
+/**
+ * The SQL functions, what each computes for one row, and the text {@code DESCRIBE FUNCTION}
+ * prints. Layouts follow DESIGN section 4: N is the spec's total input size, M its total output
+ * size.
+ */
+public enum SqlFunction {
+  /** {@code jacobian(spec, x)}: array&lt;array&lt;double&gt;&gt;, M rows of N. */
+  JACOBIAN("jacobian", false, true,
+      "_FUNC_(spec, x) - Returns the Jacobian of the function `spec` at `x`: M rows of N values, "
+          + "row m holding the derivatives of output value m with respect to the N input values.",
+      "[[0.4161468365471424,-0.9092974268256817]]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
+  /** {@code gradient(spec, x)}: array&lt;double&gt; (N), f with one output value. */
+  GRADIENT("gradient", false, false,
+      "_FUNC_(spec, x) - Returns the gradient (N values) of the function `spec`, which must have "
+          + "exactly one output value, at `x`.",
+      "[-0.4161468365471424,-0.9092974268256817]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
+  /** {@code jvp(spec, x, u)}: array&lt;double&gt; (M), J(x) u. */
+  JVP("jvp", true, false,
+      "_FUNC_(spec, x, u) - Returns the Jacobian-vector product J(x) u (M values): the directional "
+          + "derivative of the function `spec` at `x` along `u` (forward mode).",
+      "[-0.4161468365471424]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0), array(1.0, 0.0))"),
+  /** {@code vjp(spec, x, v)}: array&lt;double&gt; (N), J(x)^T v. */
+  VJP("vjp", true, false,
+      "_FUNC_(spec, x, v) - Returns the vector-Jacobian product J(x)^T v (N values) of the function "
+          + "`spec` at `x` for the cotangent `v` (reverse mode).",
+      "[-0.8322936730942848,-1.8185948536513634]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0), array(2.0))"),
+  /** {@code hessian(spec, x)}: array&lt;array&lt;double&gt;&gt;, N x N, f with one output value. */
+  HESSIAN("hessian", false, true,
+      "_FUNC_(spec, x) - Returns the Hessian (N rows of N values) of the function `spec`, which must "
+          + "have exactly one output value, at `x` (forward over reverse mode).",
+      "[[0.0,0.9092974268256817],[0.9092974268256817,0.4161468365471424]]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
+  /** {@code evaluate(spec, x)}: array&lt;double&gt; (M), f itself. */
+  EVALUATE("evaluate", false, false,
+      "_FUNC_(spec, x) - Returns the value of the function `spec` at `x`: its M output values, "
+          + "flattened and concatenated in declaration order.",
+      "[-0.4161468365471424]",
+      "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))");
+
+  private final String sqlName;
+  private final boolean hasVector;
+  private final boolean matrix;
+  private final String usage;
+  private final String exampleResult;
+  private final String exampleCall;
+
+  SqlFunction(String sqlName, boolean hasVector, boolean matrix, String usage, String exampleResult,
+      String exampleCall) {
+    this.sqlName = sqlName;
+    this.hasVector = hasVector;
+    this.matrix = matrix;
+    this.usage = usage;
+    this.exampleResult = exampleResult;
+    this.exampleCall = exampleCall;
+  }
+
+  /** The name in SQL. */
+  public String sqlName() {
+    return sqlName;
+  }
+
+  /** Number of arguments: 2, or 3 for jvp and vjp. */
+  public int arity() {
+    return hasVector ? 3 : 2;
+  }
+
+  /** True when the result is array&lt;array&lt;double&gt;&gt; (jacobian, hessian). */
+  public boolean returnsMatrix() {
+    return matrix;
+  }
+
+  /** The third argument's name ({@code u} or {@code v}), or null. */
+  public String vectorName() {
+    return this == JVP ? "u" : this == VJP ? "v" : null;
+  }
+
+  /** The {@code _FUNC_(...) - ...} usage line. */
+  public String usage() {
+    return usage;
+  }
+
+  /** The arguments block of {@code DESCRIBE FUNCTION EXTENDED}. */
+  public String arguments() {
+    StringBuilder sb = new StringBuilder("\n    Arguments:\n");
+    sb.append("      * spec - a path to a .fn file, or an inline spec such as\n"
+        + "          'input x[2]; output x[0] * cos(x[1])' (statements separated by ';')\n");
+    sb.append("      * x - array<double> of the N input values (all inputs flattened row-major and\n"
+        + "          concatenated in declaration order); other numeric arrays are cast. A null x\n"
+        + "          gives null; a length other than N, or a null element, is an error.\n");
+    if (this == JVP) {
+      sb.append("      * u - array<double> of N values: the tangent (direction); null gives null.\n");
+    } else if (this == VJP) {
+      sb.append("      * v - array<double> of M values: the cotangent; null gives null.\n");
+    }
+    sb.append("      NaN inputs give NaN results, never an error.\n");
+    sb.append("      Result: ").append(switch (this) {
+      case JACOBIAN -> "array<array<double>>, M rows of N (result[m][n] = d f_m / d x_n).";
+      case GRADIENT -> "array<double>, N values.";
+      case JVP -> "array<double>, M values.";
+      case VJP -> "array<double>, N values.";
+      case HESSIAN -> "array<array<double>>, N rows of N.";
+      case EVALUATE -> "array<double>, M values.";
+    }).append('\n');
+    return sb.toString();
+  }
+
+  /** The examples block (must contain {@code "    Examples:"}). */
+  public String examples() {
+    return "\n    Examples:\n      > SELECT " + exampleCall + ";\n       " + exampleResult + "\n  ";
+  }
+
+  /** The SQL call of the example (with {@code _FUNC_}). */
+  String exampleCall() {
+    return exampleCall;
+  }
+
+  /** The example's printed result. */
+  String exampleResult() {
+    return exampleResult;
+  }
+
+  // ------------------------------------------------------------------ per-row computation
+
+  /**
+   * Checks that the function can be applied to this spec at all (gradient and hessian need one
+   * output value); throws {@link IllegalArgumentException} with a message naming the function.
+   */
+  public void check(CompiledSpec spec) {
+    if ((this == GRADIENT || this == HESSIAN) && spec.outputSize() != 1) {
+      throw new IllegalArgumentException(sqlName + ": the function " + spec.name() + " has "
+          + spec.outputSize() + " output values (" + spec.describeOutputs() + ") but " + sqlName
+          + " needs exactly one" + (this == GRADIENT ? "; use jacobian for several" : ""));
+    }
+  }
+
+  /** Values the third argument must have: N for jvp, M for vjp. */
+  int vectorLength(CompiledSpec spec) {
+    return this == JVP ? spec.inputSize() : spec.outputSize();
+  }
+
+  /**
+   * One row: x has N values (checked by the caller), {@code vec} the tangent or cotangent (or
+   * null). Returns {@code double[]} or {@code double[][]} as {@link #returnsMatrix()} says.
+   */
+  public Object compute(CompiledSpec spec, double[] x, double[] vec) {
+    int n = spec.inputSize();
+    int m = spec.outputSize();
+    switch (this) {
+      case EVALUATE:
+        return spec.evaluateOp().run(x, n, null, 1);
+      case JVP:
+        return spec.jvpOp().run(x, n, vec, 1);
+      case VJP:
+        return spec.vjpOp().run(x, n, vec, 1);
+      case GRADIENT:
+        return spec.jacobianOp(Backend.auto()).run(x, n, null, 1); // (1, N, 1): the gradient
+      case JACOBIAN: {
+        double[] j = spec.jacobianOp(Backend.auto()).run(x, n, null, 1); // (M, N) Fortran order
+        return rows(j, m, n);
+      }
+      case HESSIAN: {
+        double[] h = spec.hessianOp(Backend.forward()).run(x, n, null, 1); // (N, N) Fortran order
+        return rows(h, n, n);
+      }
+      default:
+        throw new IllegalStateException(name());
+    }
+  }
+
+  /** A Fortran-order (rows, cols) block as rows. */
+  static double[][] rows(double[] f, int rows, int cols) {
+    double[][] out = new double[rows][cols];
+    for (int c = 0; c < cols; c++) {
+      int base = c * rows;
+      for (int r = 0; r < rows; r++) {
+        out[r][c] = f[base + r];
+      }
+    }
+    return out;
+  }
+
+  /** The function of that SQL name (case-insensitive), or null. */
+  public static SqlFunction of(String name) {
+    for (SqlFunction f : values()) {
+      if (f.sqlName.equalsIgnoreCase(name)) {
+        return f;
+      }
+    }
+    return null;
+  }
+}
