@@ -13,12 +13,15 @@ import org.apache.spark.sql.RowFactory;
 
 /**
  * One partition of {@link DerivativeTransformer}: reads rows lazily, gathers up to
- * {@code batchSize} of them, runs the engine once for the batch on this task's thread and
+ * {@code batchSize} of them (fewer when one row's result is large: at most
+ * {@link #MAX_RESULT_DOUBLES} result values per batch), runs the engine once for the batch on this task's thread and
  * returns the rows with the result appended. Rows whose input (or tangent) is null are left out
  * of the batch and get a null result.
  */
 final class BatchMapper implements MapPartitionsFunction<Row, Row> {
   private static final long serialVersionUID = 1L;
+  /** At most this many result values per engine call (32 MiB): large Jacobians get smaller batches. */
+  static final long MAX_RESULT_DOUBLES = 1L << 22;
 
   private final BatchPlan plan;
 
@@ -64,7 +67,10 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
     int n = cs.inputSize();
     boolean hasTangent = plan.tanIndex() >= 0;
     int tw = hasTangent ? plan.tangentWidth(cs) : 0;
-    int cap = plan.batchSize();
+    int[] shape = plan.resultShape(cs);
+    int per = shape[0];
+    int matRows = shape[1];
+    int cap = (int) Math.max(1, Math.min(plan.batchSize(), MAX_RESULT_DOUBLES / Math.max(1, per)));
     List<Row> batch = new ArrayList<>(Math.min(cap, 1 << 16));
     double[] x = new double[Math.min(cap, 1 << 16) * n];
     double[] t = hasTangent ? new double[Math.min(cap, 1 << 16) * tw] : null;
@@ -98,9 +104,6 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
     if (b > 0) {
       res = plan.run(engine, f, Arrays.copyOf(x, b * n), hasTangent ? Arrays.copyOf(t, b * tw) : null, b);
     }
-    int[] shape = plan.resultShape(cs);
-    int per = shape[0];
-    int matRows = shape[1];
     int k = 0;
     for (int i = 0; i < batch.size(); i++) {
       Row r = batch.get(i);

@@ -19,6 +19,7 @@ public final class CompiledSpec {
   private final SpecSource source;
   private final Graph graph;
   private final Map<String, PreparedOp> prepared = new ConcurrentHashMap<>();
+  private final PreparedOp[] sqlOps = new PreparedOp[SqlFunction.values().length];
 
   CompiledSpec(SpecSource source) {
     this.source = source;
@@ -130,6 +131,22 @@ public final class CompiledSpec {
   }
 
   // ------------------------------------------------------------------ prepared operations
+
+  /** The operation a SQL function runs per row (looked up without hashing: this is the per-row path). */
+  PreparedOp sqlOp(SqlFunction f) {
+    PreparedOp op = sqlOps[f.ordinal()];
+    if (op == null) {
+      op = switch (f) {
+        case EVALUATE -> evaluateOp();
+        case JVP -> jvpOp();
+        case VJP -> vjpOp();
+        case JACOBIAN, GRADIENT -> jacobianOp(Backend.auto()); // as Engine.batchedJacobian / gradient
+        case HESSIAN -> hessianOp(Backend.forward()); // as Engine.hessian(f, x)
+      };
+      sqlOps[f.ordinal()] = op; // a benign race: every thread stores the same cached instance
+    }
+    return op;
+  }
 
   PreparedOp evaluateOp() {
     return prepared.computeIfAbsent("evaluate", k -> PreparedOp.evaluate(graph));

@@ -86,7 +86,9 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
         ParamValidators.inArray(BACKENDS.toArray(new String[0])));
     mode = new Param<>(this, "mode", "what to compute: " + String.join(", ", MODES),
         ParamValidators.inArray(MODES.toArray(new String[0])));
-    batchSize = new IntParam(this, "batchSize", "rows per engine call (at least 1)", ParamValidators.gtEq(1));
+    batchSize = new IntParam(this, "batchSize",
+        "rows per engine call (at least 1; fewer when a row's result is large: at most 4M result values per call)",
+        ParamValidators.gtEq(1));
     setDefault(specName, "<inline>");
     setDefault(specDir, "");
     setDefault(outputCol, uid + "__output");

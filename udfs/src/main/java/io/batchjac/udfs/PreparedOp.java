@@ -25,7 +25,9 @@ import java.util.Map;
  *
  * <p>The graphs are built exactly as the engine's facade builds them (same AD transformations,
  * same identity seeds, same blocks of directions, same output placement), so the results are
- * the facade's results bit for bit; the tests check that. Results use the facade's layouts:
+ * the facade's results bit for bit; {@code PreparedOpTest} checks that for every operation and
+ * backend. (This mirrors the engine's package-private {@code DerivativeGraph}; an engine API
+ * that hands out compiled operations would make the copy unnecessary.) Results use the facade's layouts:
  * evaluate and jvp (M, B), vjp (N, B), jacobian (M, N, B) and hessian (N, N, B), Fortran order,
  * sample b's block contiguous.
  *
@@ -44,7 +46,27 @@ final class PreparedOp {
    * {@code len x k}, row j at {@code base + (offset + j) * rowStride}).
    */
   private record Pass(Plan plan, List<Node> inputs, List<Piece> pieces, boolean columns, int base,
-      int rowStride, int k) {}
+      int rowStride, int k, boolean[] extra, int[] inOffset, int[] inSize) {
+    Pass {
+      // where each graph input is read from: x's inputs in order, then the extra argument's
+      extra = new boolean[inputs.size()];
+      inOffset = new int[inputs.size()];
+      inSize = new int[inputs.size()];
+      int xOff = 0;
+      int eOff = 0;
+      for (int i = 0; i < inputs.size(); i++) {
+        Node node = inputs.get(i);
+        inSize[i] = node.shape().size();
+        extra[i] = node.name().startsWith("d:");
+        inOffset[i] = extra[i] ? eOff : xOff;
+        if (extra[i]) {
+          eOff += inSize[i];
+        } else {
+          xOff += inSize[i];
+        }
+      }
+    }
+  }
 
   private final List<Pass> passes;
   private final int outPerSample;
@@ -228,10 +250,10 @@ final class PreparedOp {
 
   private static Pass pass(Graph g, List<Piece> pieces, boolean columns, int base, int rowStride, int k) {
     if (g == null) {
-      return new Pass(null, List.of(), List.of(), columns, base, rowStride, k);
+      return new Pass(null, List.of(), List.of(), columns, base, rowStride, k, null, null, null);
     }
     Plan plan = Plan.compile(g, pieces.stream().map(Piece::node).toList());
-    return new Pass(plan, g.inputs(), List.copyOf(pieces), columns, base, rowStride, k);
+    return new Pass(plan, g.inputs(), List.copyOf(pieces), columns, base, rowStride, k, null, null, null);
   }
 
   private static Map<Node, Integer> offsets(List<Node> leaves) {
@@ -269,35 +291,28 @@ final class PreparedOp {
    *
    * @param x {@code batch} rows of the function's N inputs, back to back
    * @param xWidth N
-   * @param extra {@code batch} rows of {@link #extraWidth()} values (the tangent or cotangent), or
+   * @param vec {@code batch} rows of {@link #extraWidth()} values (the tangent or cotangent), or
    *     null when the operation has none
    * @return {@code batch} blocks of {@link #outPerSample()} values (zero where a derivative is
    *     identically zero)
    */
-  double[] run(double[] x, int xWidth, double[] extra, int batch) {
-    return run(ONE_THREAD, x, xWidth, extra, batch);
+  double[] run(double[] x, int xWidth, double[] vec, int batch) {
+    return run(ONE_THREAD, x, xWidth, vec, batch);
   }
 
-  double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
+  double[] run(Executor executor, double[] x, int xWidth, double[] vec, int batch) {
     double[] out = new double[outPerSample * batch];
     for (Pass p : passes) {
       if (p.plan() == null) {
         continue;
       }
-      List<Node> inputs = p.inputs();
-      Binding[] in = new Binding[inputs.size()];
-      int xOff = 0;
-      int eOff = 0;
+      boolean[] extra = p.extra();
+      int[] inOffset = p.inOffset();
+      int[] inSize = p.inSize();
+      Binding[] in = new Binding[extra.length];
       for (int i = 0; i < in.length; i++) {
-        Node node = inputs.get(i);
-        int size = node.shape().size();
-        if (!node.name().startsWith("d:")) {
-          in[i] = Binding.contiguous(x, xOff, xWidth, size);
-          xOff += size;
-        } else {
-          in[i] = Binding.contiguous(extra, eOff, extraWidth, size);
-          eOff += size;
-        }
+        in[i] = extra[i] ? Binding.contiguous(vec, inOffset[i], extraWidth, inSize[i])
+            : Binding.contiguous(x, inOffset[i], xWidth, inSize[i]);
       }
       List<Piece> pieces = p.pieces();
       Binding[] ob = new Binding[pieces.size()];

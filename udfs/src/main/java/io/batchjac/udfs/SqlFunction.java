@@ -1,7 +1,5 @@
 package io.batchjac.udfs;
 
-import io.batchjac.engine.api.Backend;
-
 /**
  * The SQL functions, what each computes for one row, and the text {@code DESCRIBE FUNCTION}
  * prints. Layouts follow DESIGN section 4: N is the spec's total input size, M its total output
@@ -12,7 +10,7 @@ public enum SqlFunction {
   JACOBIAN("jacobian", false, true,
       "_FUNC_(spec, x) - Returns the Jacobian of the function `spec` at `x`: M rows of N values, "
           + "row m holding the derivatives of output value m with respect to the N input values.",
-      "[[0.4161468365471424,-0.9092974268256817]]",
+      "[[-0.4161468365471424,-0.9092974268256817]]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
   /** {@code gradient(spec, x)}: array&lt;double&gt; (N), f with one output value. */
   GRADIENT("gradient", false, false,
@@ -36,7 +34,7 @@ public enum SqlFunction {
   HESSIAN("hessian", false, true,
       "_FUNC_(spec, x) - Returns the Hessian (N rows of N values) of the function `spec`, which must "
           + "have exactly one output value, at `x` (forward over reverse mode).",
-      "[[0.0,0.9092974268256817],[0.9092974268256817,0.4161468365471424]]",
+      "[[0.0,-0.9092974268256817],[-0.9092974268256817,0.4161468365471424]]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
   /** {@code evaluate(spec, x)}: array&lt;double&gt; (M), f itself. */
   EVALUATE("evaluate", false, false,
@@ -153,26 +151,12 @@ public enum SqlFunction {
   public Object compute(CompiledSpec spec, double[] x, double[] vec) {
     int n = spec.inputSize();
     int m = spec.outputSize();
-    switch (this) {
-      case EVALUATE:
-        return spec.evaluateOp().run(x, n, null, 1);
-      case JVP:
-        return spec.jvpOp().run(x, n, vec, 1);
-      case VJP:
-        return spec.vjpOp().run(x, n, vec, 1);
-      case GRADIENT:
-        return spec.jacobianOp(Backend.auto()).run(x, n, null, 1); // (1, N, 1): the gradient
-      case JACOBIAN: {
-        double[] j = spec.jacobianOp(Backend.auto()).run(x, n, null, 1); // (M, N) Fortran order
-        return rows(j, m, n);
-      }
-      case HESSIAN: {
-        double[] h = spec.hessianOp(Backend.forward()).run(x, n, null, 1); // (N, N) Fortran order
-        return rows(h, n, n);
-      }
-      default:
-        throw new IllegalStateException(name());
-    }
+    double[] out = spec.sqlOp(this).run(x, n, vec, 1);
+    return switch (this) {
+      case JACOBIAN -> rows(out, m, n); // (M, N) Fortran order
+      case HESSIAN -> rows(out, n, n); // (N, N) Fortran order
+      default -> out; // evaluate, jvp (M); vjp, gradient (N)
+    };
   }
 
   /** A Fortran-order (rows, cols) block as rows. */

@@ -1,0 +1,350 @@
+package io.batchjac.udfs;
+
+import static io.batchjac.udfs.TestSupport.assertClose;
+import static io.batchjac.udfs.TestSupport.matrix;
+import static io.batchjac.udfs.TestSupport.vector;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.posexplode;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Assertions;
+
+import com.holdenkarau.spark.testing.JavaDataFrameSuiteBase;
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import org.apache.spark.SparkConf;
+import org.apache.spark.ml.Pipeline;
+import org.apache.spark.ml.PipelineModel;
+import org.apache.spark.ml.PipelineStage;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Transformer on a local[2] session (spark-testing-base's shared one): every mode against the
+ * engine, several batches per partition, nulls, wrong lengths, schema refusals, a Pipeline saved
+ * and loaded; and the one-line registration of the SQL functions on this existing session.
+ */
+class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
+  private static final double TOL = 1e-12;
+  private static final int ROWS = 23;
+  private static final long SEED = 11;
+
+  @Override
+  public SparkConf conf() {
+    return new SparkConf().setMaster("local[2]").setAppName("DerivativeTransformerTest")
+        .set("spark.ui.enabled", "false")
+        .set("spark.sql.shuffle.partitions", "2")
+        .set("spark.driver.host", "127.0.0.1")
+        .set("spark.driver.bindAddress", "127.0.0.1");
+  }
+
+  @Override
+  public boolean enableHiveSupport() {
+    return false;
+  }
+
+  @BeforeEach
+  void before() {
+    runBefore();
+  }
+
+  @AfterAll
+  static void after() {
+    runAfterClass();
+    SparkSession.clearActiveSession();
+    SparkSession.clearDefaultSession();
+  }
+
+  // ------------------------------------------------------------------ data
+
+  private static double[][] bx() {
+    Random r = new Random(SEED);
+    double[][] x = new double[ROWS][];
+    for (int i = 0; i < ROWS; i++) {
+      x[i] = TestSupport.boreholeRow(r);
+    }
+    return x;
+  }
+
+  private static double[][] gaussians(long seed, int n) {
+    Random r = new Random(seed);
+    double[][] x = new double[ROWS][];
+    for (int i = 0; i < ROWS; i++) {
+      x[i] = TestSupport.gaussian(r, n);
+    }
+    return x;
+  }
+
+  private static Double[] boxed(double[] d) {
+    if (d == null) {
+      return null;
+    }
+    Double[] o = new Double[d.length];
+    for (int i = 0; i < d.length; i++) {
+      o[i] = d[i];
+    }
+    return o;
+  }
+
+  /** id, bx (Borehole, 8), mx (mlp, 16), mu (16), mv (8); two partitions; rows 5 and 17 have a null bx, row 9 a null mu. */
+  private Dataset<Row> samples() {
+    double[][] bx = bx();
+    double[][] mx = gaussians(SEED + 1, 16);
+    double[][] mu = gaussians(SEED + 2, 16);
+    double[][] mv = gaussians(SEED + 3, 8);
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS; i++) {
+      rows.add(RowFactory.create(i, i == 5 || i == 17 ? null : boxed(bx[i]), boxed(mx[i]),
+          i == 9 ? null : boxed(mu[i]), boxed(mv[i])));
+    }
+    StructType schema = new StructType()
+        .add("id", DataTypes.IntegerType)
+        .add("bx", DataTypes.createArrayType(DataTypes.DoubleType))
+        .add("mx", DataTypes.createArrayType(DataTypes.DoubleType))
+        .add("mu", DataTypes.createArrayType(DataTypes.DoubleType))
+        .add("mv", DataTypes.createArrayType(DataTypes.DoubleType));
+    return spark().createDataFrame(rows, schema).repartition(2).sortWithinPartitions("id");
+  }
+
+  private static Graph graph(String spec) {
+    return SpecCache.get(spec).graph();
+  }
+
+  private static List<Row> byId(Dataset<Row> df) {
+    return df.orderBy("id").collectAsList();
+  }
+
+  // ------------------------------------------------------------------ results
+
+  @Test
+  void everyModeEqualsTheEngineAcrossSeveralBatchesPerPartition() {
+    String borehole = TestSupport.example("borehole.fn");
+    String mlp = TestSupport.example("mlp.fn");
+    Dataset<Row> df = samples();
+    DerivativeTransformer grad = new DerivativeTransformer().setSpec(borehole).setInputCol("bx").setOutputCol("g")
+        .setMode("gradient").setBatchSize(4);
+    DerivativeTransformer hess = new DerivativeTransformer().setSpec(borehole).setInputCol("bx").setOutputCol("h")
+        .setMode("hessian").setBatchSize(3);
+    DerivativeTransformer eval = new DerivativeTransformer().setSpec(borehole).setInputCol("bx").setOutputCol("f")
+        .setMode("eval");
+    DerivativeTransformer jacF = new DerivativeTransformer().setSpec(mlp).setInputCol("mx").setOutputCol("jf")
+        .setBackend("forward").setBatchSize(5);
+    DerivativeTransformer jacR = new DerivativeTransformer().setSpec(mlp).setInputCol("mx").setOutputCol("jr")
+        .setBackend("reverse");
+    DerivativeTransformer jvp = new DerivativeTransformer().setSpec(mlp).setInputCol("mx").setTangentCol("mu")
+        .setOutputCol("jv").setMode("jvp").setBatchSize(7);
+    DerivativeTransformer vjp = new DerivativeTransformer().setSpec(mlp).setInputCol("mx").setTangentCol("mv")
+        .setOutputCol("vj").setMode("vjp");
+    Dataset<Row> out = df;
+    for (DerivativeTransformer t : List.of(grad, hess, eval, jacF, jacR, jvp, vjp)) {
+      out = t.transform(out);
+    }
+    List<Row> rows = byId(out);
+    assertEquals(ROWS, rows.size());
+
+    double[][] bx = bx();
+    double[][] mx = gaussians(SEED + 1, 16);
+    double[][] mu = gaussians(SEED + 2, 16);
+    double[][] mv = gaussians(SEED + 3, 8);
+    Engine e = TestSupport.engine();
+    Graph b = graph(borehole);
+    Graph m = graph(mlp);
+    for (Row row : rows) {
+      int i = row.getInt(0);
+      Tensor xm = Tensor.of(Shape.of(1, 16), mx[i]);
+      if (i == 5 || i == 17) {
+        for (String c : List.of("g", "h", "f")) {
+          Assertions.assertTrue(row.isNullAt(row.fieldIndex(c)), c + " is null where bx is null");
+        }
+      } else {
+        Tensor xb = Tensor.of(Shape.of(1, 8), bx[i]);
+        assertClose(e.gradient(b, Backend.auto(), xb).data(), vector(row.getAs("g")), TOL, "gradient " + i);
+        assertClose(TestSupport.rows(e.hessian(b, xb).data(), 8, 8), matrix(row.getAs("h")), TOL, "hessian " + i);
+        assertClose(e.evaluate(b, xb).data(), vector(row.getAs("f")), TOL, "eval " + i);
+      }
+      assertClose(TestSupport.rows(e.batchedJacobian(m, Backend.forward(), xm).data(), 8, 16), matrix(row.getAs("jf")),
+          TOL, "jacobian forward " + i);
+      assertClose(TestSupport.rows(e.batchedJacobian(m, Backend.reverse(), xm).data(), 8, 16), matrix(row.getAs("jr")),
+          TOL, "jacobian reverse " + i);
+      if (i == 9) {
+        Assertions.assertTrue(row.isNullAt(row.fieldIndex("jv")), "jvp is null where the tangent is null");
+      } else {
+        assertClose(e.jvp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 16), mu[i])).data(), vector(row.getAs("jv")),
+            TOL, "jvp " + i);
+      }
+      assertClose(e.vjp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 8), mv[i])).data(), vector(row.getAs("vj")),
+          TOL, "vjp " + i);
+    }
+  }
+
+  @Test
+  void aPipelineIsSavedAndLoadedWithItsSpecText(@TempDir Path dir) throws Exception {
+    String borehole = TestSupport.example("borehole.fn");
+    String mlp = TestSupport.example("mlp.fn");
+    DerivativeTransformer grad = new DerivativeTransformer().setSpec(borehole).setInputCol("bx").setOutputCol("g")
+        .setMode("gradient");
+    DerivativeTransformer jac = new DerivativeTransformer("jac_mlp").setSpec(mlp).setInputCol("mx").setOutputCol("j")
+        .setBackend("reverse").setBatchSize(6);
+    DerivativeTransformer inline = new DerivativeTransformer().setSpec("input x[16]; output s = sum(sin(x))")
+        .setInputCol("mx").setOutputCol("s").setMode("eval");
+    Pipeline pipeline = new Pipeline().setStages(new PipelineStage[] {grad, jac, inline});
+    Dataset<Row> df = samples();
+    PipelineModel model = pipeline.fit(df);
+    Dataset<Row> before = model.transform(df);
+
+    String path = dir.resolve("model").toString();
+    model.write().overwrite().save(path);
+    PipelineModel loaded = PipelineModel.load(path);
+    Dataset<Row> after = loaded.transform(df);
+
+    DerivativeTransformer j2 = (DerivativeTransformer) loaded.stages()[1];
+    assertEquals("jac_mlp", j2.uid());
+    assertEquals(Files.readString(Path.of(mlp)), j2.getSpec(), "the spec text is saved with the model");
+    assertEquals(mlp, j2.getSpecName());
+    assertEquals(TestSupport.examples().toString(), j2.getSpecDir());
+    assertEquals("reverse", j2.getBackend());
+    assertEquals(6, j2.getBatchSize());
+    assertEquals("jacobian", j2.getMode());
+    assertEquals("<inline>", ((DerivativeTransformer) loaded.stages()[2]).getSpecName());
+
+    // spark-testing-base: the same rows, compared as scalar columns (array columns are exploded,
+    // since its tolerance does not reach into arrays)
+    assertDataFrameEquals(flatten(before, "g"), flatten(after, "g"));
+    assertDataFrameEquals(flatten(before.withColumn("j", expr("flatten(j)")), "j"),
+        flatten(after.withColumn("j", expr("flatten(j)")), "j"));
+    assertDataFrameEquals(flatten(before, "s"), flatten(after, "s"));
+
+    // and a Transformer alone
+    String one = dir.resolve("one").toString();
+    grad.write().overwrite().save(one);
+    DerivativeTransformer g2 = DerivativeTransformer.load(one);
+    assertEquals(grad.uid(), g2.uid());
+    assertEquals(grad.getSpec(), g2.getSpec());
+    List<Row> a = byId(grad.transform(df));
+    List<Row> c = byId(g2.transform(df));
+    for (int i = 0; i < ROWS; i++) {
+      assertClose(vector(a.get(i).getAs("g")), vector(c.get(i).getAs("g")), 0, "reloaded gradient " + i);
+    }
+  }
+
+  /** id, position, value: one row per array element. */
+  private static Dataset<Row> flatten(Dataset<Row> df, String arrayCol) {
+    return df.select(col("id"), posexplode(col(arrayCol))).orderBy("id", "pos");
+  }
+
+  @Test
+  void theTransformerAndTheSqlFunctionAgree() {
+    BatchjacFunctions.register(spark());
+    String borehole = TestSupport.example("borehole.fn");
+    Dataset<Row> df = samples().where("bx IS NOT NULL");
+    Dataset<Row> viaTransformer = new DerivativeTransformer().setSpec(borehole).setInputCol("bx").setOutputCol("g")
+        .setMode("gradient").transform(df);
+    Dataset<Row> viaSql = df.withColumn("g", expr("gradient('" + borehole + "', bx)"));
+    assertDataFrameApproximateEquals(flatten(viaSql, "g"), flatten(viaTransformer, "g"), TOL);
+  }
+
+  @Test
+  void registerInstallsTheFunctionsOnThisSessionOnly() {
+    BatchjacFunctions.register(spark());
+    Row r = spark().sql("SELECT gradient('" + TestSupport.SCALAR + "', array(1.0, 2.0)) g").collectAsList().get(0);
+    assertClose(new double[] {Math.cos(2), -Math.sin(2)}, vector(r.get(0)), TOL, "gradient");
+    String usage = spark().sql("DESCRIBE FUNCTION hessian").collectAsList().toString();
+    Assertions.assertTrue(usage.contains("Usage: hessian(spec, x)"), usage);
+    // a session made with newSession() starts from the built-in functions (use the extension for all sessions)
+    assertThrows(Exception.class, () -> spark().newSession().sql("SELECT gradient('input x; output x', array(1.0))"));
+  }
+
+  @Test
+  void integerArraysAreCastAndNaNFlows() {
+    List<Row> rows = List.of(RowFactory.create(0, new Integer[] {1, 2}), RowFactory.create(1, new Integer[] {3, 4}));
+    StructType schema = new StructType().add("id", DataTypes.IntegerType)
+        .add("x", DataTypes.createArrayType(DataTypes.IntegerType));
+    Dataset<Row> df = spark().createDataFrame(rows, schema);
+    List<Row> out = byId(new DerivativeTransformer().setSpec(TestSupport.SCALAR).setInputCol("x").setOutputCol("g")
+        .setMode("gradient").transform(df));
+    assertClose(new double[] {Math.cos(2), -Math.sin(2)}, vector(out.get(0).getAs("g")), TOL, "row 0");
+    assertClose(new double[] {Math.cos(4), -3 * Math.sin(4)}, vector(out.get(1).getAs("g")), TOL, "row 1");
+
+    Dataset<Row> nan = spark().sql("SELECT 0 AS id, array(double('NaN'), 1.0) AS x");
+    double[] g = vector(new DerivativeTransformer().setSpec(TestSupport.SCALAR).setInputCol("x").setOutputCol("g")
+        .setMode("gradient").transform(nan).collectAsList().get(0).getAs("g"));
+    assertEquals(Math.cos(1), g[0], TOL);
+    Assertions.assertTrue(Double.isNaN(g[1]));
+  }
+
+  // ------------------------------------------------------------------ refusals
+
+  @Test
+  void wrongLengthsAndNullElementsFailNamingColumnLengthsAndPosition() {
+    Dataset<Row> df = spark().sql("SELECT 0 AS id, array(1.0, 2.0, 3.0) AS x, array(1.0, null) AS y");
+    DerivativeTransformer t = new DerivativeTransformer("t1").setSpec(TestSupport.SCALAR).setInputCol("x")
+        .setOutputCol("g");
+    Exception e = assertThrows(Exception.class, () -> t.transform(df).collectAsList());
+    Assertions.assertTrue(causes(e).contains("DerivativeTransformer t1: column 'x' has 3 values in a row but the function <inline> "
+        + "takes 2 (inputs x[2]): the values from position 3 on are extra"), causes(e));
+    Exception n = assertThrows(Exception.class, () -> t.setInputCol("y").transform(df).collectAsList());
+    Assertions.assertTrue(causes(n).contains("DerivativeTransformer t1: column 'y' has a null value at position 2"), causes(n));
+  }
+
+  @Test
+  void transformSchemaRefusesBadColumnsAndParams() {
+    Dataset<Row> df = samples();
+    StructType s = df.schema();
+    String mlp = TestSupport.example("mlp.fn");
+    DerivativeTransformer t = new DerivativeTransformer("t2").setSpec(mlp).setInputCol("mx");
+
+    StructType ok = t.setOutputCol("j").transformSchema(s);
+    assertEquals(SparkInternals.MATRIX, ok.apply("j").dataType());
+    assertEquals(SparkInternals.VECTOR, t.setMode("eval").transformSchema(s).apply("j").dataType());
+    t.setMode("jacobian");
+
+    assertMessage(() -> t.setOutputCol("mu").transformSchema(s), "DerivativeTransformer t2: output column 'mu' already exists");
+    t.setOutputCol("j");
+    assertMessage(() -> t.setInputCol("id").transformSchema(s),
+        "DerivativeTransformer t2: input column 'id' must be an array of numbers (array<double>), but it is int");
+    assertMessage(() -> t.setInputCol("nope").transformSchema(s), "input column 'nope' does not exist");
+    t.setInputCol("mx");
+    assertMessage(() -> t.setMode("jvp").transformSchema(s), "param tangentCol is not set");
+    assertMessage(() -> t.setMode("jvp").setTangentCol("mu").setBackend("reverse").transformSchema(s),
+        "mode jvp runs in forward mode");
+    assertMessage(() -> t.setMode("gradient").setBackend("auto").transformSchema(s),
+        "mode gradient needs a function with exactly one output value, but " + mlp + " has 8 (outputs y[8])");
+    assertThrows(IllegalArgumentException.class, () -> t.setMode("laplacian"));
+    assertThrows(IllegalArgumentException.class, () -> t.setBackend("sideways"));
+    assertThrows(IllegalArgumentException.class, () -> t.setBatchSize(0));
+    assertMessage(() -> new DerivativeTransformer("t3").setInputCol("mx").transformSchema(s),
+        "DerivativeTransformer t3: param spec is not set");
+    assertThrows(io.batchjac.engine.lang.SpecException.class,
+        () -> new DerivativeTransformer().setSpec("input x[2]; output x[0] *"));
+  }
+
+  private static void assertMessage(org.junit.jupiter.api.function.Executable call, String part) {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+    Assertions.assertTrue(e.getMessage().contains(part), e.getMessage());
+  }
+
+  private static String causes(Throwable t) {
+    StringBuilder sb = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) {
+      sb.append(c.getMessage()).append('\n');
+    }
+    return sb.toString();
+  }
+}
