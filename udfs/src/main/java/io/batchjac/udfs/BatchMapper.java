@@ -32,7 +32,7 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
   @Override
   public Iterator<Row> call(Iterator<Row> rows) {
     CompiledSpec cs = SpecCache.get(plan.source());
-    Engine engine = new Engine(PreparedOp.ONE_THREAD); // one Spark task = one core
+    Engine engine = new Engine(CompiledSpec.ONE_THREAD); // one Spark task = one core
     return new Iterator<>() {
       private final List<Row> out = new ArrayList<>();
       private int next;

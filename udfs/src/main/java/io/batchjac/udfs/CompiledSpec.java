@@ -1,6 +1,9 @@
 package io.batchjac.udfs;
 
 import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.PreparedOp;
+import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.lang.SpecParser;
@@ -16,6 +19,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * derivative operation ({@link PreparedOp}). Thread-safe; obtained from {@link SpecCache}.
  */
 public final class CompiledSpec {
+  /** Runs single rows and small batches on the calling thread (one Spark task = one core). */
+  static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
+
   private final SpecSource source;
   private final Graph graph;
   private final Map<String, PreparedOp> prepared = new ConcurrentHashMap<>();
@@ -153,22 +159,22 @@ public final class CompiledSpec {
   }
 
   PreparedOp jvpOp() {
-    return prepared.computeIfAbsent("jvp", k -> PreparedOp.jvp(graph));
+    return prepared.computeIfAbsent("jvp", k -> PreparedOp.jvp(graph, Engine.Wrt.inputs()));
   }
 
   PreparedOp vjpOp() {
-    return prepared.computeIfAbsent("vjp", k -> PreparedOp.vjp(graph));
+    return prepared.computeIfAbsent("vjp", k -> PreparedOp.vjp(graph, Engine.Wrt.inputs()));
   }
 
   /** The Jacobian as {@code Engine.batchedJacobian(f, backend, x)} computes it. */
   PreparedOp jacobianOp(Backend backend) {
     return prepared.computeIfAbsent("jacobian/" + backend.kind() + "/" + backend.chunk(),
-        k -> PreparedOp.jacobian(graph, backend));
+        k -> PreparedOp.jacobian(graph, backend, Engine.Wrt.inputs()));
   }
 
   /** The Hessian as {@code Engine.hessian(f, backend, Wrt.inputs(), x)} computes it. */
   PreparedOp hessianOp(Backend backend) {
-    return prepared.computeIfAbsent("hessian/" + backend.chunk(), k -> PreparedOp.hessian(graph, backend));
+    return prepared.computeIfAbsent("hessian/" + backend.chunk(), k -> PreparedOp.hessian(graph, backend, Engine.Wrt.inputs()));
   }
 
   @Override

@@ -151,7 +151,7 @@ public enum SqlFunction {
   public Object compute(CompiledSpec spec, double[] x, double[] vec) {
     int n = spec.inputSize();
     int m = spec.outputSize();
-    double[] out = spec.sqlOp(this).run(x, n, vec, 1);
+    double[] out = spec.sqlOp(this).run(CompiledSpec.ONE_THREAD, x, n, vec, 1);
     return switch (this) {
       case JACOBIAN -> rows(out, m, n); // (M, N) Fortran order
       case HESSIAN -> rows(out, n, n); // (N, N) Fortran order

@@ -17,8 +17,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The per-row machinery compiled once per spec gives the engine facade's results bit for bit, for
- * every operation, backend and batch size (no Spark here).
+ * The operations compiled once per spec ({@link io.batchjac.engine.api.PreparedOp}, cached in
+ * {@link CompiledSpec}) give the engine facade's results bit for bit, for every operation,
+ * backend and batch size (no Spark here).
  */
 class PreparedOpTest {
   static Stream<Arguments> specs() {
@@ -46,23 +47,23 @@ class PreparedOpTest {
       double[] v = gaussian(rnd, b * m);
       Tensor xt = Tensor.of(Shape.of(b, n), x);
       String at = label + " B=" + b;
-      assertArrayEquals(engine.evaluate(f, xt).data(), cs.evaluateOp().run(x, n, null, b), at + " evaluate");
+      assertArrayEquals(engine.evaluate(f, xt).data(), cs.evaluateOp().run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " evaluate");
       assertArrayEquals(engine.jvp(f, Backend.auto(), xt, Tensor.of(Shape.of(b, n), u)).data(),
-          cs.jvpOp().run(x, n, u, b), at + " jvp");
+          cs.jvpOp().run(CompiledSpec.ONE_THREAD, x, n, u, b), at + " jvp");
       assertArrayEquals(engine.vjp(f, Backend.auto(), xt, Tensor.of(Shape.of(b, m), v)).data(),
-          cs.vjpOp().run(x, n, v, b), at + " vjp");
+          cs.vjpOp().run(CompiledSpec.ONE_THREAD, x, n, v, b), at + " vjp");
       for (Backend be : List.of(Backend.auto(), Backend.forward(), Backend.reverse(), Backend.forward(3),
           Backend.reverse(2))) {
-        assertArrayEquals(engine.batchedJacobian(f, be, xt).data(), cs.jacobianOp(be).run(x, n, null, b),
+        assertArrayEquals(engine.batchedJacobian(f, be, xt).data(), cs.jacobianOp(be).run(CompiledSpec.ONE_THREAD, x, n, null, b),
             at + " jacobian " + be);
       }
       if (m == 1) {
         assertArrayEquals(engine.gradient(f, Backend.auto(), xt).data(),
-            cs.jacobianOp(Backend.auto()).run(x, n, null, b), at + " gradient");
-        assertArrayEquals(engine.hessian(f, xt).data(), cs.hessianOp(Backend.forward()).run(x, n, null, b),
+            cs.jacobianOp(Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " gradient");
+        assertArrayEquals(engine.hessian(f, xt).data(), cs.hessianOp(Backend.forward()).run(CompiledSpec.ONE_THREAD, x, n, null, b),
             at + " hessian");
         assertArrayEquals(engine.hessian(f, Backend.forward(3), Engine.Wrt.inputs(), xt).data(),
-            cs.hessianOp(Backend.forward(3)).run(x, n, null, b), at + " hessian chunk 3");
+            cs.hessianOp(Backend.forward(3)).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " hessian chunk 3");
       }
     }
   }

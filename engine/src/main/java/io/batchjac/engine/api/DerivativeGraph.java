@@ -89,6 +89,20 @@ final class DerivativeGraph {
     return off;
   }
 
+  /** The function itself: per output a piece of 1 row (its values). */
+  static DerivativeGraph identity(Graph f) {
+    GraphBuilder nb = new GraphBuilder();
+    Jvp.Result r = Jvp.apply(f, nb, Shape.of(1), leaf -> null);
+    List<Piece> pieces = new ArrayList<>();
+    int o = 0;
+    for (Graph.Output out : f.outputs()) {
+      int len = out.node().shape().size();
+      pieces.add(new Piece(r.primal().get(out.node()), o, len, 1));
+      o += len;
+    }
+    return new DerivativeGraph(nb, pieces);
+  }
+
   /** Forward mode, directions {@code [k0, k0+k)}: per output a piece of k rows (J^T rows). */
   static DerivativeGraph forwardJacobianBlock(Graph f, List<Node> leaves, int k0, int k) {
     GraphBuilder nb = new GraphBuilder();

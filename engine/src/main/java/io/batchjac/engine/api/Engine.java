@@ -1,8 +1,6 @@
 package io.batchjac.engine.api;
 
-import io.batchjac.engine.exec.Binding;
 import io.batchjac.engine.exec.Executor;
-import io.batchjac.engine.exec.Plan;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.tensor.Shape;
@@ -57,18 +55,7 @@ public final class Engine {
   /** f at every sample: (M, B). */
   public Tensor evaluate(Graph f, Tensor x) {
     BatchInput in = BatchInput.of("x", x, f.inputSize());
-    int m = f.outputSize();
-    double[] out = new double[m * in.batch()];
-    List<Node> outs = new ArrayList<>();
-    List<Binding> bind = new ArrayList<>();
-    int off = 0;
-    for (Graph.Output o : f.outputs()) {
-      outs.add(o.node());
-      bind.add(Binding.contiguous(out, off, m, o.node().shape().size()));
-      off += o.node().shape().size();
-    }
-    run(f, outs, bind, in, null, in.batch());
-    return Tensor.of(Shape.of(m, in.batch()), out, Tensor.Order.F);
+    return run(PreparedOp.evaluate(f), in, null, Shape.of(f.outputSize(), in.batch()));
   }
 
   /** The Jacobian-vector product J(x_b) u_b for every sample: (M, B). u is shaped like x. */
@@ -78,19 +65,14 @@ public final class Engine {
 
   /** JVP with respect to the given leaves; u has one row of the leaves' total size per sample. */
   public Tensor jvp(Graph f, Backend backend, Wrt wrt, Tensor x, Tensor u) {
-    List<Node> leaves = wrt.leaves(f);
-    int n = Wrt.size(leaves);
+    int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     BatchInput tu = BatchInput.of("u (tangent)", u, n).sameBatchAs("u (tangent)", in);
-    int m = f.outputSize();
     if (backend.kind() == Backend.Kind.REVERSE) {
       throw new IllegalArgumentException("jvp runs in forward mode: backend 'reverse' is not available for it "
           + "(use vjp for reverse mode, or backend auto/forward)");
     }
-    double[] out = new double[m * in.batch()];
-    DerivativeGraph g = DerivativeGraph.jvp(f, leaves);
-    run(g.graph(), g.outputs(), g.bindRows(out, 0, m, m), in, tu, in.batch());
-    return Tensor.of(Shape.of(m, in.batch()), out, Tensor.Order.F);
+    return run(PreparedOp.jvp(f, wrt), in, tu, Shape.of(f.outputSize(), in.batch()));
   }
 
   /** The vector-Jacobian product J(x_b)^T v_b for every sample: (N, B). v has M values per sample. */
@@ -100,18 +82,14 @@ public final class Engine {
 
   /** VJP with respect to the given leaves: (N, B) with N their total size. */
   public Tensor vjp(Graph f, Backend backend, Wrt wrt, Tensor x, Tensor v) {
-    List<Node> leaves = wrt.leaves(f);
-    int n = Wrt.size(leaves);
+    int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     BatchInput cv = BatchInput.of("v (cotangent)", v, f.outputSize()).sameBatchAs("v (cotangent)", in);
     if (backend.kind() == Backend.Kind.FORWARD) {
       throw new IllegalArgumentException("vjp runs in reverse mode: backend 'forward' is not available for it "
           + "(use jvp for forward mode, or backend auto/reverse)");
     }
-    double[] out = new double[n * in.batch()];
-    DerivativeGraph g = DerivativeGraph.vjp(f, leaves);
-    run(g.graph(), g.outputs(), g.bindRows(out, 0, n, n), in, cv, in.batch());
-    return Tensor.of(Shape.of(n, in.batch()), out, Tensor.Order.F);
+    return run(PreparedOp.vjp(f, wrt), in, cv, Shape.of(n, in.batch()));
   }
 
   /** The per-sample Jacobians: (M, N, B), Fortran order. */
@@ -121,9 +99,11 @@ public final class Engine {
 
   /** Per-sample Jacobians with respect to the given leaves: (M, N, B). */
   public Tensor batchedJacobian(Graph f, Backend backend, Wrt wrt, Tensor x) {
-    List<Node> leaves = wrt.leaves(f);
+    int n = Wrt.size(wrt.leaves(f));
+    int m = f.outputSize();
     BatchInput in = BatchInput.of("x", x, f.inputSize());
-    return jacobian(f, leaves, backend, in);
+    checkSize(m, n, in.batch());
+    return run(PreparedOp.jacobian(f, backend, wrt), in, null, Shape.of(m, n, in.batch()));
   }
 
   /** The gradient of a function with one output value: (N, B). */
@@ -149,12 +129,10 @@ public final class Engine {
    */
   public Tensor hessian(Graph f, Backend backend, Wrt wrt, Tensor x) {
     requireScalar(f, "hessian");
-    List<Node> leaves = wrt.leaves(f);
+    int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
-    Graph grad = DerivativeGraph.gradientGraph(f, leaves);
-    List<Node> gradLeaves = Wrt.sameLeaves(grad, f, leaves);
-    Backend fwd = new Backend(Backend.Kind.FORWARD, backend.chunk());
-    return jacobian(grad, gradLeaves, fwd, in);
+    checkSize(n, n, in.batch());
+    return run(PreparedOp.hessian(f, backend, wrt), in, null, Shape.of(n, n, in.batch()));
   }
 
   // ------------------------------------------------------------------ machinery
@@ -166,63 +144,17 @@ public final class Engine {
     }
   }
 
-  private Tensor jacobian(Graph f, List<Node> leaves, Backend backend, BatchInput in) {
-    int n = Wrt.size(leaves);
-    int m = f.outputSize();
-    int b = in.batch();
-    long total = (long) m * n * b;
-    if (total > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("the Jacobian (" + m + " x " + n + " x " + b
+  private static void checkSize(int rows, int cols, int batch) {
+    if ((long) rows * cols * batch > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("the result (" + rows + " x " + cols + " x " + batch
           + ") has more than 2^31 values: split the batch");
     }
-    double[] out = new double[(int) total];
-    if (backend.resolve(n, m) == Backend.Kind.FORWARD) {
-      int k = backend.chunkFor(n);
-      for (int k0 = 0; k0 < n; k0 += k) {
-        int kk = Math.min(k, n - k0);
-        DerivativeGraph g = DerivativeGraph.forwardJacobianBlock(f, leaves, k0, kk);
-        // per sample the block is K rows (directions) of M values: rows n = k0..k0+K-1 of J^T
-        run(g.graph(), g.outputs(), g.bindRows(out, k0 * m, m * n, m), in, null, b);
-      }
-    } else {
-      int k = backend.chunkFor(m);
-      for (int m0 = 0; m0 < m; m0 += k) {
-        int kk = Math.min(k, m - m0);
-        DerivativeGraph g = DerivativeGraph.reverseJacobianBlock(f, leaves, m0, kk);
-        // per sample the block is N rows of K values (the transposed rows m0..m0+K-1 of J)
-        run(g.graph(), g.outputs(), g.bindColumns(out, m0, m * n, m, kk), in, null, b);
-      }
-    }
-    return Tensor.of(Shape.of(m, n, b), out, Tensor.Order.F);
   }
 
-  /** Runs a graph whose inputs are x's inputs followed by (optionally) one extra batch argument. */
-  private void run(Graph g, List<Node> outputs, List<Binding> outBind, BatchInput x, BatchInput extra, int batch) {
-    if (g == null) {
-      return; // every derivative piece is identically zero; results are zero-filled
-    }
-    Plan plan = Plan.compile(g, outputs);
-    if (Boolean.getBoolean("batchjac.printPlans")) {
-      System.err.print("plan: " + plan.stepCount() + " steps, " + plan.gemmFlopsPerSample()
-          + " GEMM flops per sample\n" + plan.describe());
-    }
-    List<Node> inputs = g.inputs();
-    Binding[] in = new Binding[inputs.size()];
-    int xOff = 0;
-    int eOff = 0;
-    for (int i = 0; i < inputs.size(); i++) {
-      Node node = inputs.get(i);
-      int size = node.shape().size();
-      if (!DerivativeGraph.isExtra(node)) {
-        in[i] = Binding.contiguous(x.data(), xOff, x.width(), size);
-        xOff += size;
-      } else {
-        in[i] = Binding.contiguous(extra.data(), eOff, extra.width(), size);
-        eOff += size;
-      }
-    }
-    executor.run(plan, batch, in, outBind.toArray(new Binding[0]));
-    gemmFlops.addAndGet(plan.gemmFlopsPerSample() * batch);
+  private Tensor run(PreparedOp op, BatchInput x, BatchInput extra, Shape shape) {
+    double[] out = op.run(executor, x.data(), x.width(), extra == null ? null : extra.data(), x.batch());
+    gemmFlops.addAndGet(op.gemmFlopsPerSample() * x.batch());
+    return Tensor.of(shape, out, Tensor.Order.F);
   }
 
   /** Which leaves to differentiate with respect to: the inputs (default) or named parameters. */

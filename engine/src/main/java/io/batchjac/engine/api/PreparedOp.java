@@ -1,0 +1,168 @@
+package io.batchjac.engine.api;
+
+import io.batchjac.engine.exec.Binding;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.exec.Plan;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.Node;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One engine operation on one function, derived and compiled ONCE, then run on any number of
+ * batches: what {@link Engine} does on every call, kept for reuse (Spark SQL functions run it
+ * per row, jobs per partition). Immutable and thread-safe: every run gets its own buffers.
+ *
+ * <p>Layouts are the facade's: per-sample input rows of N values (x) and of
+ * {@link #extraWidth()} values (the tangent u of a JVP, the cotangent v of a VJP); results are
+ * blocks of {@link #outPerSample()} values per sample, batch last in Fortran order: evaluate and
+ * jvp (M, B), vjp (N, B), jacobian (M, N, B), hessian (N, N, B).
+ */
+public final class PreparedOp {
+  /** One compiled graph and how its pieces are placed in the result block. */
+  private record Pass(Plan plan, DerivativeGraph graph, boolean columns, int base, int rowStride, int k) {}
+
+  private final List<Pass> passes;
+  private final int outPerSample;
+  private final int extraWidth;
+  private final long gemmFlopsPerSample;
+
+  private PreparedOp(List<Pass> passes, int outPerSample, int extraWidth) {
+    this.passes = passes;
+    this.outPerSample = outPerSample;
+    this.extraWidth = extraWidth;
+    long flops = 0;
+    for (Pass p : passes) {
+      flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
+    }
+    this.gemmFlopsPerSample = flops;
+  }
+
+  /** Values per sample in the result. */
+  public int outPerSample() {
+    return outPerSample;
+  }
+
+  /** Values per sample of the extra argument (tangent or cotangent); 0 when there is none. */
+  public int extraWidth() {
+    return extraWidth;
+  }
+
+  /** Floating-point operations per sample in matrix products (all passes). */
+  public long gemmFlopsPerSample() {
+    return gemmFlopsPerSample;
+  }
+
+  // ------------------------------------------------------------------ constructions
+
+  /** f itself: (M, B). */
+  public static PreparedOp evaluate(Graph f) {
+    int m = f.outputSize();
+    DerivativeGraph g = DerivativeGraph.identity(f);
+    return new PreparedOp(List.of(rows(g, 0, m)), m, 0);
+  }
+
+  /** J u per sample, forward mode: (M, B); u has N values per sample. */
+  public static PreparedOp jvp(Graph f, Engine.Wrt wrt) {
+    List<Node> leaves = wrt.leaves(f);
+    int m = f.outputSize();
+    return new PreparedOp(List.of(rows(DerivativeGraph.jvp(f, leaves), 0, m)), m, Engine.Wrt.size(leaves));
+  }
+
+  /** J^T v per sample, reverse mode: (N, B); v has M values per sample. */
+  public static PreparedOp vjp(Graph f, Engine.Wrt wrt) {
+    List<Node> leaves = wrt.leaves(f);
+    int n = Engine.Wrt.size(leaves);
+    return new PreparedOp(List.of(rows(DerivativeGraph.vjp(f, leaves), 0, n)), n, f.outputSize());
+  }
+
+  /** Per-sample Jacobians: (M, N, B), by forward or reverse blocks of directions. */
+  public static PreparedOp jacobian(Graph f, Backend backend, Engine.Wrt wrt) {
+    return jacobian(f, wrt.leaves(f), backend);
+  }
+
+  /** Per-sample Hessians of a one-value function: (N, N, B), forward over reverse. */
+  public static PreparedOp hessian(Graph f, Backend backend, Engine.Wrt wrt) {
+    if (f.outputSize() != 1) {
+      throw new IllegalArgumentException("hessian needs a function with exactly one output value, but f has "
+          + f.outputSize() + " (outputs " + f.outputShapes() + ")");
+    }
+    List<Node> leaves = wrt.leaves(f);
+    Graph grad = DerivativeGraph.gradientGraph(f, leaves);
+    return jacobian(grad, Engine.Wrt.sameLeaves(grad, f, leaves), new Backend(Backend.Kind.FORWARD, backend.chunk()));
+  }
+
+  private static PreparedOp jacobian(Graph f, List<Node> leaves, Backend backend) {
+    int n = Engine.Wrt.size(leaves);
+    int m = f.outputSize();
+    List<Pass> passes = new ArrayList<>();
+    if (backend.resolve(n, m) == Backend.Kind.FORWARD) {
+      int k = backend.chunkFor(n);
+      for (int k0 = 0; k0 < n; k0 += k) {
+        // per sample the block is K rows (directions) of M values: rows n = k0..k0+K-1 of J^T
+        passes.add(rows(DerivativeGraph.forwardJacobianBlock(f, leaves, k0, Math.min(k, n - k0)), k0 * m, m));
+      }
+    } else {
+      int k = backend.chunkFor(m);
+      for (int m0 = 0; m0 < m; m0 += k) {
+        int kk = Math.min(k, m - m0);
+        // per sample the block is N rows of K values (the transposed rows m0..m0+K-1 of J)
+        DerivativeGraph g = DerivativeGraph.reverseJacobianBlock(f, leaves, m0, kk);
+        passes.add(new Pass(plan(g), g, true, m0, m, kk));
+      }
+    }
+    return new PreparedOp(passes, m * n, 0);
+  }
+
+  private static Pass rows(DerivativeGraph g, int base, int rowStride) {
+    return new Pass(plan(g), g, false, base, rowStride, 0);
+  }
+
+  private static Plan plan(DerivativeGraph g) {
+    return g.graph() == null ? null : Plan.compile(g.graph(), g.outputs());
+  }
+
+  // ------------------------------------------------------------------ running
+
+  /**
+   * Computes {@code batch} samples.
+   *
+   * @param x {@code batch} rows of the function's N input values, back to back
+   * @param xWidth N
+   * @param extra {@code batch} rows of {@link #extraWidth()} values, or null when there are none
+   * @return {@code batch} blocks of {@link #outPerSample()} values (zero where a derivative is
+   *     identically zero)
+   */
+  public double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
+    double[] out = new double[outPerSample * batch];
+    for (Pass p : passes) {
+      if (p.plan() == null) {
+        continue; // every piece identically zero
+      }
+      List<Node> inputs = p.graph().graph().inputs();
+      Binding[] in = new Binding[inputs.size()];
+      int xOff = 0;
+      int eOff = 0;
+      for (int i = 0; i < in.length; i++) {
+        Node node = inputs.get(i);
+        int size = node.shape().size();
+        if (DerivativeGraph.isExtra(node)) {
+          in[i] = Binding.contiguous(extra, eOff, extraWidth, size);
+          eOff += size;
+        } else {
+          in[i] = Binding.contiguous(x, xOff, xWidth, size);
+          xOff += size;
+        }
+      }
+      List<Binding> ob = p.columns()
+          ? p.graph().bindColumns(out, p.base(), outPerSample, p.rowStride(), p.k())
+          : p.graph().bindRows(out, p.base(), outPerSample, p.rowStride());
+      if (Boolean.getBoolean("batchjac.printPlans")) {
+        System.err.print("plan: " + p.plan().stepCount() + " steps, " + p.plan().gemmFlopsPerSample()
+            + " GEMM flops per sample\n" + p.plan().describe());
+      }
+      executor.run(p.plan(), batch, in, ob.toArray(new Binding[0]));
+    }
+    return out;
+  }
+}
