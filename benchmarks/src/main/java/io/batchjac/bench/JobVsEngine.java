@@ -5,6 +5,7 @@ import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Npy;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import io.batchjac.jobs.core.DerivativeJob;
@@ -21,10 +22,10 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * The jobs path against the in-process engine, in one JVM and one run (issue target: the job at
- * most 1.5x the engine): the MLP Jacobian at B samples, the job on {@code local[2]} writing
- * {@code .npy} (its input drawn by the tasks, as with {@code --samples}), the engine on 2 threads
- * on the same draws (drawn before the clock starts). Spark start-up and the first job's warm-up
- * are excluded by a warm-up job; each side then runs {@code repeats} times.
+ * most 1.5x the engine): the MLP Jacobian at B samples on the same inputs, the job on
+ * {@code local[2]} reading them from a {@code .npy} file and writing the {@code .npy} result, the
+ * engine on 2 threads holding them in memory. Spark start-up and the first job's warm-up are
+ * excluded by a warm-up job; each side then runs {@code repeats} times.
  *
  * <p>Run: {@code benchmarks/job-vs-engine.sh} (adds Spark to the class path and -Xmx1g).
  */
@@ -42,13 +43,15 @@ public final class JobVsEngine {
     try {
       SpecBundle bundle = SpecBundle.of(spec.toString());
       Graph f = bundle.graph();
+      Tensor x = Tensor.of(Shape.of((int) batch, f.inputSize()), new Sampler(f, 0).draw(0, (int) batch));
+      Path input = dir.resolve("x.npy");
+      Npy.write(input, x);
       double[] job = new double[repeats];
-      run(spark, bundle, 65_536, dir); // warm-up: Spark's first job, JIT
+      run(spark, bundle, input, dir); // warm-up: Spark's first job, JIT
       for (int i = 0; i < repeats; i++) {
-        job[i] = run(spark, bundle, batch, dir);
+        job[i] = run(spark, bundle, input, dir);
       }
       Engine engine = new Engine(new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
-      Tensor x = Tensor.of(Shape.of((int) batch, f.inputSize()), new Sampler(f, 0).draw(0, (int) batch));
       engine.batchedJacobian(f, Backend.auto(), x);
       double[] eng = new double[repeats];
       for (int i = 0; i < repeats; i++) {
@@ -72,8 +75,8 @@ public final class JobVsEngine {
     }
   }
 
-  private static double run(SparkSession spark, SpecBundle bundle, long batch, Path dir) throws Exception {
-    JobRequest r = new JobRequest(bundle, Operation.JACOBIAN, "auto", 0, List.of(), null, batch, 0, null, Map.of(),
+  private static double run(SparkSession spark, SpecBundle bundle, Path input, Path dir) throws Exception {
+    JobRequest r = new JobRequest(bundle, Operation.JACOBIAN, "auto", 0, List.of(), input, -1, 0, null, Map.of(),
         dir.resolve("jac.npy"), true, 0);
     long t0 = System.nanoTime();
     DerivativeJob.run(spark, r);

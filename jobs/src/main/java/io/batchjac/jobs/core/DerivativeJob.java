@@ -29,7 +29,7 @@ import scala.runtime.BoxedUnit;
  */
 public final class DerivativeJob {
   /** Target size of one partition's result block. */
-  static final long BLOCK_BYTES = 16L << 20;
+  static final long BLOCK_BYTES = 32L << 20;
 
   private DerivativeJob() {}
 
@@ -117,7 +117,7 @@ public final class DerivativeJob {
     return dot < 0 ? "" : s.substring(dot + 1).toLowerCase(Locale.ROOT);
   }
 
-  /** Enough partitions for every core (x2 for balance), and result blocks of at most ~16 MiB. */
+  /** Enough partitions for every core (x2 for balance), and result blocks of at most ~32 MiB. */
   static int defaultPartitions(SparkSession spark, long batch, long perSample) {
     int cores = Math.max(1, spark.sparkContext().defaultParallelism());
     long bySize = (batch * perSample * 8 + BLOCK_BYTES - 1) / BLOCK_BYTES;

@@ -3,7 +3,7 @@ package io.batchjac.jobs.core;
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.tensor.Tensor;
+import io.batchjac.engine.api.PreparedOp;
 import java.util.Locale;
 
 /**
@@ -60,14 +60,14 @@ public enum Operation {
     return this == JVP ? n : this == VJP ? m : 0;
   }
 
-  /** Runs the engine on one range of samples: x (count, N inputs), extra (count, width) or null. */
-  Tensor compute(Engine e, Graph f, Backend b, Engine.Wrt wrt, Tensor x, Tensor extra) {
+  /** The operation derived and compiled for {@code f} (once per executor JVM, see PartitionTask). */
+  PreparedOp prepare(Graph f, Backend b, Engine.Wrt wrt) {
     return switch (this) {
-      case EVAL -> e.evaluate(f, x);
-      case JVP -> e.jvp(f, b, wrt, x, extra);
-      case VJP -> e.vjp(f, b, wrt, x, extra);
-      case JACOBIAN -> e.batchedJacobian(f, b, wrt, x);
-      case HESSIAN -> e.hessian(f, b, wrt, x);
+      case EVAL -> PreparedOp.evaluate(f);
+      case JVP -> PreparedOp.jvp(f, wrt);
+      case VJP -> PreparedOp.vjp(f, wrt);
+      case JACOBIAN -> PreparedOp.jacobian(f, b, wrt);
+      case HESSIAN -> PreparedOp.hessian(f, b, wrt);
     };
   }
 }

@@ -2,14 +2,15 @@ package io.batchjac.jobs.core;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.exec.Blas;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.tensor.Shape;
-import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one Spark task does: read its range of samples, run the engine on them (one thread: Spark
@@ -75,18 +76,32 @@ public final class PartitionTask implements Serializable {
   /** As {@link #run(long, int, boolean)} with the input rows given (table inputs). */
   public Result run(long b0, int count, double[] rows, boolean withValues) throws IOException {
     Graph f = spec.graph();
-    Engine engine = new Engine(new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES));
-    Tensor x = Tensor.of(Shape.of(count, f.inputSize()), rows);
-    Tensor e = extra == null ? null : Tensor.of(Shape.of(count, extra.width()), extra.rows(b0, count));
-    Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
-    Tensor r = op.compute(engine, f, Backend.parse(backend, chunk), w, x, e);
+    int n = f.inputSize();
+    double[] e = extra == null ? null : extra.rows(b0, count);
+    double[] r = prepared(op).run(ONE_THREAD, rows, n, e, count);
     if (directFile != null) {
-      writeBlock(r.data(), directOffset + b0 * (count == 0 ? 0 : r.data().length / count) * 8L);
+      writeBlock(r, directOffset + b0 * (count == 0 ? 0 : r.length / count) * 8L);
       return new Result(b0, count, new byte[0], null, Blas.describe());
     }
-    double[] values = withValues && op != Operation.EVAL ? engine.evaluate(f, x).data() : null;
-    return new Result(b0, count, pack(r.data()), withValues ? pack(op == Operation.EVAL ? r.data() : values) : null,
-        Blas.describe());
+    double[] values = withValues && op != Operation.EVAL ? prepared(Operation.EVAL).run(ONE_THREAD, rows, n, null, count) : null;
+    return new Result(b0, count, pack(r), withValues ? pack(op == Operation.EVAL ? r : values) : null, Blas.describe());
+  }
+
+  /** One engine thread per task: Spark runs one task per core. */
+  private static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
+
+  /** Compiled operations per executor JVM, so that tasks after the first only run them. */
+  private static final Map<String, PreparedOp> PREPARED = new ConcurrentHashMap<>();
+
+  private PreparedOp prepared(Operation which) {
+    String key = spec.key() + "|" + which + "|" + backend + "|" + chunk + "|" + wrt;
+    if (PREPARED.size() > 64) {
+      PREPARED.clear(); // bounded: a JVM runs few distinct jobs
+    }
+    return PREPARED.computeIfAbsent(key, k -> {
+      Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
+      return which.prepare(spec.graph(), Backend.parse(backend, chunk), w);
+    });
   }
 
   /**

@@ -91,6 +91,11 @@ public final class SpecBundle implements Serializable {
     return b;
   }
 
+  /** Identifies this bundle and its copies on executors (for per-JVM caches). */
+  public String key() {
+    return key;
+  }
+
   /** The spec's source name (file path as given, or {@code <inline>}). */
   public String name() {
     return name;
