@@ -1,0 +1,91 @@
+package io.batchjac.bench;
+
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.PreparedOp;
+import io.batchjac.engine.api.Sampler;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.udfs.BatchjacExtensions;
+import io.batchjac.udfs.DerivativeTransformer;
+import java.util.Arrays;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Rows per second of the Borehole gradient (issue 4's benchmark): the SQL function and the
+ * Transformer on {@code local[2]} over a cached DataFrame of random inputs, written to Spark's
+ * {@code noop} sink, next to Spark's own cost of a trivial array expression; and, without Spark,
+ * the per-row cost of a compiled operation ({@link PreparedOp}) on one thread. Each figure is
+ * the best and median of 5 runs after a warm-up run.
+ *
+ * <p>Run: {@code benchmarks/sql-throughput.sh [ROWS]}.
+ */
+public final class SqlThroughput {
+  private static final int RUNS = 5;
+
+  private SqlThroughput() {}
+
+  public static void main(String[] args) {
+    int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+    String spec = EngineBenchmark.examples().resolve("borehole.fn").toString();
+    perRowWithoutSpark(spec);
+    SparkSession spark = SparkSession.builder().master("local[2]").appName("sql-throughput")
+        .config("spark.ui.enabled", "false").withExtensions(new BatchjacExtensions()).getOrCreate();
+    try {
+      Dataset<Row> data = spark.range(0, rows, 1, 2).selectExpr("array(0.05 + 0.1 * rand(1), "
+          + "100 + 49900 * rand(2), 63070 + 52530 * rand(3), 990 + 120 * rand(4), 63.1 + 52.9 * rand(5), "
+          + "700 + 120 * rand(6), 1120 + 560 * rand(7), 9855 + 2190 * rand(8)) AS x").cache();
+      data.count();
+      report("Spark alone: transform(x, v -> v * 2)", rows, () -> noop(data.selectExpr("transform(x, v -> v * 2) AS g")));
+      report("SQL gradient(spec, x), row by row", rows, () -> noop(data.selectExpr("gradient('" + spec + "', x) AS g")));
+      DerivativeTransformer t = new DerivativeTransformer().setSpec(spec).setInputCol("x").setOutputCol("g")
+          .setMode("gradient");
+      report("DerivativeTransformer gradient, batched", rows, () -> noop(t.transform(data)));
+      data.unpersist();
+    } finally {
+      spark.stop();
+    }
+  }
+
+  private static void noop(Dataset<Row> df) {
+    df.write().format("noop").mode("overwrite").save();
+  }
+
+  private static void report(String what, int rows, Runnable run) {
+    run.run(); // warm-up
+    double[] s = new double[RUNS];
+    for (int i = 0; i < RUNS; i++) {
+      long t0 = System.nanoTime();
+      run.run();
+      s[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    Arrays.sort(s);
+    System.out.printf(Locale.ROOT, "%-48s %,d rows: best %.3f s (%,.0f rows/s), median %.3f s (%,.0f rows/s)%n",
+        what, rows, s[0], rows / s[0], s[RUNS / 2], rows / s[RUNS / 2]);
+  }
+
+  /** One thread, no Spark: a compiled gradient run one row at a time. */
+  private static void perRowWithoutSpark(String spec) {
+    Graph f = SpecParser.parseFile(java.nio.file.Path.of(spec)).graph();
+    PreparedOp grad = PreparedOp.jacobian(f, io.batchjac.engine.api.Backend.auto(), Engine.Wrt.inputs());
+    Executor one = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
+    double[] xs = new Sampler(f, 3).draw(0, 1000);
+    double sink = 0;
+    int n = 400_000;
+    for (int rep = 0; rep < 3; rep++) {
+      long t0 = System.nanoTime();
+      for (int i = 0; i < n; i++) {
+        double[] row = Arrays.copyOfRange(xs, (i % 1000) * 8, (i % 1000) * 8 + 8);
+        sink += grad.run(one, row, 8, null, 1)[0];
+      }
+      double ns = (System.nanoTime() - t0) / (double) n;
+      System.out.printf(Locale.ROOT, "compiled per-row gradient, 1 thread, no Spark: %.0f ns/row (%,.0f rows/s)%n", ns, 1e9 / ns);
+    }
+    if (sink == 42) {
+      System.out.println();
+    }
+  }
+}
