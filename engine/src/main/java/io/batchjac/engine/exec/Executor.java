@@ -83,8 +83,8 @@ public final class Executor {
     int workers = Math.min(threads, chunks);
     AtomicInteger next = new AtomicInteger();
     Runnable work = () -> {
-      Frame f = plan.newFrame(c);
-      double[][] own = f.buf.clone();
+      Frame f = frame(plan, c);
+      double[][] own = f.own;
       for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
         int b0 = k * c;
         runChunk(plan, f, own, b0, Math.min(c, batch - b0), inputs, outputs);
@@ -122,6 +122,27 @@ public final class Executor {
     }
   }
 
+  /**
+   * A frame for this plan and chunk size on the calling thread: reused from the thread's last run
+   * of the same plan (what makes running a compiled operation on one row at a time cheap, as SQL
+   * functions do), else new. A thread keeps frames for a few plans only.
+   */
+  private static Frame frame(Plan plan, int chunk) {
+    java.util.Map<Plan, Frame> cache = FRAMES.get();
+    Frame f = cache.get(plan);
+    if (f == null || f.capacity < chunk) {
+      if (cache.size() >= 16) {
+        cache.clear();
+      }
+      f = plan.newFrame(chunk);
+      cache.put(plan, f);
+    }
+    return f;
+  }
+
+  private static final ThreadLocal<java.util.Map<Plan, Frame>> FRAMES =
+      ThreadLocal.withInitial(java.util.IdentityHashMap::new);
+
   private static void runChunk(Plan plan, Frame f, double[][] own, int b0, int c, Binding[] inputs, Binding[] outputs) {
     for (int i = 0; i < inputs.length; i++) {
       int s = plan.inputSlot(i);
@@ -141,11 +162,14 @@ public final class Executor {
     boolean[] direct = new boolean[outputs.length];
     for (int i = 0; i < outputs.length; i++) {
       Binding out = outputs[i];
+      int s = plan.outputSlot(i);
       if (out != null && out.inPlace() && plan.outputOwnsSlot(i)) {
-        int s = plan.outputSlot(i);
         f.buf[s] = out.data();
         f.off[s] = out.offset() + b0 * out.sampleStride();
         direct[i] = true;
+      } else if (plan.outputOwnsSlot(i)) {
+        f.buf[s] = own[s]; // never a caller's array left from an earlier (failed) run
+        f.off[s] = 0;
       }
     }
     for (Step step : plan.steps()) {

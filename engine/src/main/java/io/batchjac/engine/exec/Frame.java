@@ -9,6 +9,10 @@ package io.batchjac.engine.exec;
 final class Frame {
   final double[][] buf;
   final int[] off;
+  /** The frame's own arrays per slot (inputs and outputs may be rebound to callers' arrays per chunk). */
+  double[][] own;
+  /** Samples per chunk this frame's buffers hold. */
+  int capacity;
 
   Frame(int slots) {
     buf = new double[slots][];

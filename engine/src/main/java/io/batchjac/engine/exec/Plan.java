@@ -166,6 +166,8 @@ public final class Plan {
         f.buf[s] = new double[Math.max(1, chunk * slotSize.get(s))]; // input staging
       }
     }
+    f.own = f.buf.clone();
+    f.capacity = chunk;
     return f;
   }
 
