@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The jobs path against the in-process engine in one JVM (see JobVsEngine): MLP Jacobian at
-# B = 1,000,000 (or $1), job on local[2] writing .npy vs engine on 2 threads, driver heap
-# not (the in-process engine holds the whole 1 GB result; the job itself runs in -Xmx1g, see
-# the README). Run from a built checkout: benchmarks/job-vs-engine.sh [B] [repeats]
+# B = 1,000,000 (or $1), job on local[2] writing .npy vs engine on 2 threads. The heap is not
+# capped here (the in-process engine holds the whole 1 GB result); the job alone runs in
+# -Xmx1g, see the README. Run from a built checkout: benchmarks/job-vs-engine.sh [B] [repeats]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 here="$root"
