@@ -14,7 +14,9 @@ opts=(-XX:+IgnoreUnrecognizedVMOptions
   -Dbatchjac.home="$here")
 # Without native OpenBLAS the engine multiplies with the pure-Java VectorBLAS, which needs the
 # Vector API module (the JVM then prints one warning about incubator modules).
-if ! { ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null; } | grep -q 'libopenblas\.so\.0'; then
+# (the library list is read whole first: `ldconfig -p | grep -q` fails under pipefail by SIGPIPE)
+shared_libs=$(ldconfig -p 2>/dev/null || /sbin/ldconfig -p 2>/dev/null || true)
+if [[ "$shared_libs" != *libopenblas.so.0* ]]; then
   opts+=(--add-modules=jdk.incubator.vector)
 fi
 export SPARK_LOCAL_IP="${SPARK_LOCAL_IP:-127.0.0.1}"
