@@ -118,6 +118,14 @@ final class DerivativeGraph {
     int[] outOff = outputOffsets(f);
     Vjp.Result r = Vjp.apply(f, nb, Shape.of(k), leaves,
         (i, o) -> Seeds.identityBlock(nb, m0, k, outOff[i], o.shape()));
+    return new DerivativeGraph(nb, leafCotangents(nb, r, leaves, k));
+  }
+
+  /**
+   * Per leaf with a nonzero cotangent, the piece {@code (len, k)}: its K cotangents transposed
+   * (for k = 1 this is a free reshape).
+   */
+  private static List<Piece> leafCotangents(GraphBuilder nb, Vjp.Result r, List<Node> leaves, int k) {
     List<Piece> pieces = new ArrayList<>();
     Map<Node, Integer> off = offsets(leaves);
     for (Node leaf : leaves) {
@@ -128,7 +136,7 @@ final class DerivativeGraph {
         pieces.add(new Piece(t, off.get(leaf), len, 1));
       }
     }
-    return new DerivativeGraph(nb, pieces);
+    return pieces;
   }
 
   /** JVP with a per-sample tangent (inputs {@code d:<leaf>}): per output a piece of 1 row. */
@@ -151,16 +159,7 @@ final class DerivativeGraph {
     GraphBuilder nb = new GraphBuilder();
     Vjp.Result r = Vjp.apply(f, nb, Shape.of(1), leaves,
         (i, o) -> nb.input("d:" + f.outputs().get(i).name(), o.shape().prepend(1)));
-    List<Piece> pieces = new ArrayList<>();
-    Map<Node, Integer> off = offsets(leaves);
-    for (Node leaf : leaves) {
-      Node c = r.cotangentOf(leaf);
-      if (c != null) {
-        int len = leaf.shape().size();
-        pieces.add(new Piece(nb.reshape(c, Shape.of(len)), off.get(leaf), len, 1));
-      }
-    }
-    return new DerivativeGraph(nb, pieces);
+    return new DerivativeGraph(nb, leafCotangents(nb, r, leaves, 1));
   }
 
   /**

@@ -8,6 +8,7 @@ import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
+import io.batchjac.jobs.core.SpecBundle;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
@@ -72,7 +73,7 @@ final class BenchCommand implements Callable<Integer> {
     if (repeat < 1 || warmup < 0) {
       throw new IllegalArgumentException("--repeat must be at least 1 and --warmup at least 0");
     }
-    Graph f = Specs.load(specPath);
+    Graph f = SpecBundle.of(specPath).graph();
     int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     Engine engine = new Engine(new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES));
     Backend b = Backend.parse(backend, chunk);
