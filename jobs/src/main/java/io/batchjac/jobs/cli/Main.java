@@ -48,8 +48,30 @@ public final class Main {
     return cl.execute(args);
   }
 
-  /** The message that explains a failure: the innermost cause of Spark's and I/O wrappers. */
+  /**
+   * The message that explains a failure: the innermost cause of Spark's and I/O wrappers, and the
+   * file Spark was reading when it failed (Spark names it in a wrapper, e.g. FAILED_READ_FILE, that
+   * the innermost cause does not).
+   */
   static String oneLine(Throwable ex) {
+    String m = innermostMessage(ex);
+    String file = fileBeingRead(ex);
+    return file == null || m.contains(file) ? m : m + " (while reading " + file + ")";
+  }
+
+  private static String fileBeingRead(Throwable ex) {
+    for (Throwable t = ex; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof org.apache.spark.SparkThrowable st) {
+        String path = st.getMessageParameters().get("path");
+        if (path != null && !path.isBlank()) {
+          return path.startsWith("file://") ? path.substring("file://".length()) : path;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String innermostMessage(Throwable ex) {
     Throwable t = ex;
     while (t.getCause() != null && t.getCause() != t
         && (t instanceof org.apache.spark.SparkException || t instanceof java.io.UncheckedIOException

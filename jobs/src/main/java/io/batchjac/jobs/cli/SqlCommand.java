@@ -1,5 +1,6 @@
 package io.batchjac.jobs.cli;
 
+import io.batchjac.udfs.BatchjacExtensions;
 import io.batchjac.udfs.BatchjacFunctions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
@@ -34,7 +35,9 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Sessions.Handle h = Sessions.open(master, "batchjac sql")) {
-      BatchjacFunctions.register(h.spark());
+      if (!extensionLoaded(h.spark())) {
+        BatchjacFunctions.register(h.spark());
+      }
       Dataset<Row> result = h.spark().sql(query);
       java.util.List<Row> shown = result.limit(rows + 1).collectAsList();
       java.io.PrintWriter out = spec.commandLine().getOut();
@@ -53,6 +56,17 @@ final class SqlCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
+  }
+
+  /**
+   * Whether the session was started with {@code spark.sql.extensions} naming
+   * {@link BatchjacExtensions} (spark-submit, an embedding application): its functions are then
+   * already in every session, and registering them again is not needed.
+   */
+  static boolean extensionLoaded(org.apache.spark.sql.SparkSession spark) {
+    String configured = spark.conf().get("spark.sql.extensions", "");
+    return java.util.Arrays.stream(configured.split(","))
+        .anyMatch(c -> c.strip().equals(BatchjacExtensions.class.getName()));
   }
 
   /** A value as text: arrays (Scala sequences) as {@code [a, b, ...]}, nested ones recursively. */

@@ -1,0 +1,131 @@
+package io.batchjac.it;
+
+import static io.batchjac.it.Checks.assertContains;
+import static io.batchjac.it.Checks.assertNpyEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.tensor.Tensor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * spark-submit of the shaded application jar, in client mode, against a standalone cluster of a
+ * Master and two Workers (each its own JVM): the submitting JVM and the executors know only
+ * Spark's class path, so every batchjac class comes from the application jar.
+ */
+class SubmitIT {
+  private static final Duration TIMEOUT = Duration.ofMinutes(3);
+  private static SparkCluster cluster;
+  private static Path dir;
+
+  @BeforeAll
+  static void start() throws Exception {
+    dir = Checks.freshDir("submit-it");
+    cluster = SparkCluster.start("submit-it", 2, 1);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  @Test
+  void jacobianOfAnNpyInputEqualsTheEngineBitwise() throws Exception {
+    int b = 20_000;
+    double[] x = Checks.rows(11, b, 16, -2, 2);
+    Path in = Checks.writeNpy(dir.resolve("mlp-x.npy"), x, b, 16);
+    Path out = dir.resolve("mlp-jac.npy");
+    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.JacobianJob",
+        List.of("--spec", ClusterEnv.example("mlp.fn").toString(), "--input", in.toString(),
+            "--output", out.toString(), "--partitions", "5"),
+        TIMEOUT);
+    assertEquals(0, r.status(), r::toString);
+    assertContains(r.out() + r.err(), "20,000 samples", "the job's summary line");
+    Graph f = Checks.graph("mlp.fn");
+    assertNpyEquals(Checks.ENGINE.batchedJacobian(f, Backend.auto(), Checks.batch(x, b, 16)), out);
+  }
+
+  @Test
+  void jacobianOfAParquetTableEqualsTheEngineBitwise() throws Exception {
+    int b = 5_000;
+    String[] names = {"rw", "r", "Tu", "Hu", "Tl", "Hl", "L", "Kw"};
+    double[][] ranges = {{0.05, 0.15}, {100, 50000}, {63070, 115600}, {990, 1110},
+        {63.1, 116}, {700, 820}, {1120, 1680}, {9855, 12045}};
+    double[] x = new double[b * 8];
+    for (int n = 0; n < 8; n++) {
+      double[] col = Checks.rows(100 + n, b, 1, ranges[n][0], ranges[n][1]);
+      for (int i = 0; i < b; i++) {
+        x[i * 8 + n] = col[i];
+      }
+    }
+    Path table = dir.resolve("borehole.parquet");
+    writeParquet(table, names, x, b);
+    Path out = dir.resolve("borehole-jac.npy");
+    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.JacobianJob",
+        List.of("--spec", ClusterEnv.example("borehole.fn").toString(), "--input", table.toString(),
+            "--output", out.toString(), "--partitions", "3"),
+        TIMEOUT);
+    assertEquals(0, r.status(), r::toString);
+    Graph f = Checks.graph("borehole.fn");
+    assertNpyEquals(Checks.ENGINE.batchedJacobian(f, Backend.auto(), Checks.batch(x, b, 8)), out);
+  }
+
+  @Test
+  void sqlFunctionsComeFromTheExtensionConf() throws Exception {
+    SparkSubmitter.Result r = SparkSubmitter.submit(cluster,
+        List.of("spark.sql.extensions=io.batchjac.udfs.BatchjacExtensions"), "io.batchjac.jobs.SqlJob",
+        List.of("SELECT id, gradient('" + ClusterEnv.example("ishigami.fn") + "', array(CAST(id AS DOUBLE) / 10, 1.0D, 2.0D)) AS g"
+            + " FROM range(0, 40, 1, 4) ORDER BY id", "--rows", "40"),
+        TIMEOUT);
+    assertEquals(0, r.status(), r::toString);
+    List<String> lines = r.out().lines().filter(l -> l.contains("|")).toList();
+    assertEquals("id | g", lines.get(0), r::toString);
+    assertEquals(41, lines.size(), r::toString);
+    Graph f = Checks.graph("ishigami.fn");
+    for (int id = 0; id < 40; id++) {
+      Tensor g = Checks.ENGINE.gradient(f, Backend.auto(), Checks.batch(new double[] {id / 10.0, 1.0, 2.0}, 1, 3));
+      double[] v = g.data();
+      assertEquals(id + " | [" + v[0] + ", " + v[1] + ", " + v[2] + "]", lines.get(id + 1), "row " + id);
+    }
+  }
+
+  /** Writes one Parquet file of B rows and the named double columns, with a local session. */
+  private static void writeParquet(Path table, String[] names, double[] x, int b) {
+    SparkSession local = SparkSession.builder().master("local[1]").appName("SubmitIT table")
+        .config("spark.ui.enabled", "false").getOrCreate();
+    try {
+      List<StructField> fields = new ArrayList<>();
+      for (String n : names) {
+        fields.add(DataTypes.createStructField(n, DataTypes.DoubleType, false));
+      }
+      List<Row> rows = new ArrayList<>(b);
+      for (int i = 0; i < b; i++) {
+        Object[] v = new Object[names.length];
+        for (int n = 0; n < names.length; n++) {
+          v[n] = x[i * names.length + n];
+        }
+        rows.add(RowFactory.create(v));
+      }
+      Dataset<Row> df = local.createDataFrame(rows, new StructType(fields.toArray(StructField[]::new)));
+      df.coalesce(1).write().parquet(table.toString());
+    } finally {
+      local.stop();
+    }
+  }
+}
