@@ -135,6 +135,21 @@ public final class PreparedOp {
    */
   public double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
     double[] out = new double[outPerSample * batch];
+    runInto(executor, x, xWidth, extra, batch, out);
+    return out;
+  }
+
+  /**
+   * As {@link #run}, into {@code out} (at least {@code batch * outPerSample()} long; its first
+   * {@code batch * outPerSample()} values are overwritten, the rest untouched): lets a caller that
+   * computes block after block reuse one buffer.
+   */
+  public void runInto(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
+    int needed = outPerSample * batch;
+    if (out.length < needed) {
+      throw new IllegalArgumentException("output buffer holds " + out.length + " values, " + needed + " needed");
+    }
+    java.util.Arrays.fill(out, 0, needed, 0.0); // pieces that are identically zero are not written
     for (Pass p : passes) {
       if (p.plan() == null) {
         continue; // every piece identically zero
@@ -163,6 +178,5 @@ public final class PreparedOp {
       }
       executor.run(p.plan(), batch, in, ob.toArray(new Binding[0]));
     }
-    return out;
   }
 }

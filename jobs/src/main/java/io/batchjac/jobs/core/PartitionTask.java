@@ -70,19 +70,21 @@ public final class PartitionTask implements Serializable {
 
   /** The samples {@code [b0, b0 + count)} of the input source: the derivative block and the function values. */
   public Result run(long b0, int count, boolean withValues) throws IOException {
+    if (directFile != null) {
+      return runDirect(b0, count, null);
+    }
     return run(b0, count, input.rows(b0, count), withValues);
   }
 
   /** As {@link #run(long, int, boolean)} with the input rows given (table inputs). */
   public Result run(long b0, int count, double[] rows, boolean withValues) throws IOException {
+    if (directFile != null) {
+      return runDirect(b0, count, rows);
+    }
     Graph f = spec.graph();
     int n = f.inputSize();
     double[] e = extra == null ? null : extra.rows(b0, count);
     double[] r = prepared(op).run(ONE_THREAD, rows, n, e, count);
-    if (directFile != null) {
-      writeBlock(r, directOffset + b0 * (count == 0 ? 0 : r.length / count) * 8L);
-      return new Result(b0, count, new byte[0], null, Blas.describe());
-    }
     double[] values = withValues && op != Operation.EVAL ? prepared(Operation.EVAL).run(ONE_THREAD, rows, n, null, count) : null;
     return new Result(b0, count, pack(r), withValues ? pack(op == Operation.EVAL ? r : values) : null, Blas.describe());
   }
@@ -121,21 +123,59 @@ public final class PartitionTask implements Serializable {
     }
   }
 
-  private void writeBlock(double[] data, long position) throws IOException {
-    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+  /** Samples per sub-block in direct mode: about 1 MiB of result, a multiple of the GEMM panel. */
+  private static int subBlock(int outPerSample) {
+    return Math.max(32, ((1 << 17) / Math.max(1, outPerSample)) / 32 * 32);
+  }
+
+  /** Each executor thread's result buffer and byte buffer, reused by its direct-mode tasks. */
+  private static final ThreadLocal<double[][]> RESULT_BUFFER = ThreadLocal.withInitial(() -> new double[1][0]);
+  private static final ThreadLocal<java.nio.ByteBuffer> BYTE_BUFFER = ThreadLocal.withInitial(
+      () -> java.nio.ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+
+  /**
+   * Direct mode: computes {@code [b0, b0 + count)} sub-block by sub-block (about 1 MiB of result
+   * each, into one reused buffer: no per-task result array) and writes each at its offset of the
+   * driver's file. {@code rows} are the inputs when given (tables), else read from the source per
+   * sub-block. The results are the same bits as one call over the whole range: the engine's
+   * result for a sample does not depend on the batch it is computed in.
+   */
+  private Result runDirect(long b0, int count, double[] rows) throws IOException {
+    PreparedOp prepared = prepared(op);
+    int n = spec.graph().inputSize();
+    int per = prepared.outPerSample();
+    int sub = subBlock(per);
+    double[][] holder = RESULT_BUFFER.get();
+    if (holder[0].length < (long) per * Math.min(sub, count)) {
+      holder[0] = new double[per * Math.min(sub, Math.max(count, 32))];
+    }
+    double[] out = holder[0];
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(directFile),
         java.nio.file.StandardOpenOption.WRITE)) {
-      long pos = position;
-      for (int done = 0; done < data.length; ) {
-        int n = Math.min(data.length - done, buf.capacity() / 8);
-        buf.clear();
-        buf.asDoubleBuffer().put(data, done, n);
-        buf.limit(n * 8);
-        while (buf.hasRemaining()) {
-          pos += ch.write(buf, pos);
-        }
-        done += n;
+      for (int s = 0; s < count; s += sub) {
+        int len = Math.min(sub, count - s);
+        double[] x = rows == null ? input.rows(b0 + s, len) : java.util.Arrays.copyOfRange(rows, s * n, (s + len) * n);
+        double[] e = extra == null ? null : extra.rows(b0 + s, len);
+        prepared.runInto(ONE_THREAD, x, n, e, len, out);
+        write(ch, out, len * per, directOffset + (b0 + s) * per * 8L);
       }
+    }
+    return new Result(b0, count, new byte[0], null, Blas.describe());
+  }
+
+  /** Writes the first {@code length} values of {@code data} at byte {@code position}, little-endian. */
+  private static void write(java.nio.channels.FileChannel ch, double[] data, int length, long position) throws IOException {
+    java.nio.ByteBuffer buf = BYTE_BUFFER.get();
+    long pos = position;
+    for (int done = 0; done < length; ) {
+      int k = Math.min(length - done, buf.capacity() / 8);
+      buf.clear();
+      buf.asDoubleBuffer().put(data, done, k);
+      buf.limit(k * 8);
+      while (buf.hasRemaining()) {
+        pos += ch.write(buf, pos);
+      }
+      done += k;
     }
   }
 
