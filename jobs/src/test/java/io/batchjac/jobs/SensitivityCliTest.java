@@ -79,7 +79,7 @@ class SensitivityCliTest {
     assertEquals(List.of("x[0]", "x[1]", "x[2]"), names(j.get("inputs")));
     assertEquals(List.of("y"), names(j.get("outputs")));
     JsonNode x0 = j.get("inputs").get(0);
-    assertEquals("uniform(-3.142, 3.142)", x0.get("distribution").asText());
+    assertEquals("uniform(-3.14159, 3.14159)", x0.get("distribution").asText());
     assertEquals(4.0, x0.get("poincare_constant").asDouble(), 1e-12);
     assertEquals(4 * Math.PI * Math.PI / 12, x0.get("variance").asDouble(), 1e-12);
     assertEquals("distribution", x0.get("variance_from").asText());

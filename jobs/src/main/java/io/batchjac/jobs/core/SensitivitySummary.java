@@ -67,7 +67,12 @@ public record SensitivitySummary(SensitivityReport report, String spec, Long see
     if (d == null) {
       return "(samples)";
     }
-    return d.kind().name().toLowerCase(Locale.ROOT) + "(" + num(d.p1()) + ", " + num(d.p2()) + ")";
+    return d.kind().name().toLowerCase(Locale.ROOT) + "(" + plain(d.p1()) + ", " + plain(d.p2()) + ")";
+  }
+
+  /** Six significant digits without trailing zeros or exponent: 0.05, 115600, -3.14159. */
+  static String plain(double v) {
+    return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v)).stripTrailingZeros().toPlainString();
   }
 
   static String num(double v) {
