@@ -6,10 +6,9 @@ import io.batchjac.jobs.core.SensitivitySummary;
 import io.batchjac.jobs.core.SpecBundle;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Spec;
 /**
  * {@code batchjac sensitivity}: derivative-based global sensitivity measures of every output to
  * every input in one distributed pass (docs/sensitivity.md), written to a directory (JSON, CSV,
- * PNG charts), with a ranking table printed at the end. Options shaped like {@link JobCommand}'s.
+ * PNG charts), with a ranking table printed at the end. Shares {@link SamplesOptions} with {@link JobCommand}.
  */
 @Command(name = "sensitivity", mixinStandardHelpOptions = true,
     description = "Derivative-based global sensitivity (DGSM, bounds on Sobol' total indices) of every output to every "
@@ -26,20 +25,8 @@ final class SensitivityCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
-  String specArg;
-
-  @Option(names = "--samples", paramLabel = "B", defaultValue = "-1", description = "Draw B samples from the spec's distributions.")
-  long samples;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of --samples draws (default ${DEFAULT-VALUE}).")
-  long seed;
-
-  @Option(names = "--input", paramLabel = "X", description = "Your own samples instead of --samples: .npy ((B, N) C order or (N, B) Fortran order), .parquet or .csv.")
-  Path input;
-
-  @Option(names = "--columns", split = ",", paramLabel = "INPUT=COLUMN", description = "Table columns for spec inputs, e.g. x=features.")
-  Map<String, String> columns = new LinkedHashMap<>();
+  @Mixin
+  SamplesOptions in;
 
   @Option(names = "--output", required = true, paramLabel = "DIR", description = "The directory to create.")
   Path output;
@@ -55,7 +42,7 @@ final class SensitivityCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SensitivityRequest req = new SensitivityRequest(SpecBundle.of(specArg), input, samples, seed, columns, output,
+    SensitivityRequest req = new SensitivityRequest(SpecBundle.of(in.spec), in.input, in.samples, in.seed, in.columns, output,
         overwrite, partitions);
     try (Sessions.Handle h = Sessions.open(master, "batchjac sensitivity")) {
       SensitivitySummary s = Sensitivity.run(h.spark(), req);
