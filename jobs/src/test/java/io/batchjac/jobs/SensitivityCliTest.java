@@ -234,6 +234,14 @@ class SensitivityCliTest {
     }
     CliSupport.Run neither = run("--spec", spec("ishigami.fn"), "--output", out);
     assertEquals(List.of("batchjac: error: give --input FILE or --samples B"), neither.errLines());
+    Path txt = Files.writeString(dir.resolve("x.txt"), "1 2 3\n");
+    CliSupport.Run both = run("--spec", spec("ishigami.fn"), "--samples", 100, "--input", txt, "--output", out);
+    assertEquals(List.of("batchjac: error: give either --input or --samples, not both"), both.errLines());
+    CliSupport.Run wrongKind = run("--spec", spec("ishigami.fn"), "--input", txt, "--output", out);
+    assertEquals(List.of("batchjac: error: --input " + txt + ": expected a .npy, .parquet or .csv file"), wrongKind.errLines());
+    Path wide = CliSupport.writeC(dir.resolve("wide.npy"), new double[8], 2, 4);
+    CliSupport.Run wrongWidth = run("--spec", spec("ishigami.fn"), "--input", wide, "--output", out);
+    assertContains(wrongWidth.errLines().get(0), "expected (B, 3) in C order or (3, B) in Fortran order", "the width error");
     Path bad = Files.writeString(dir.resolve("bad.fn"), "input x ~ unifrom(0, 1)\noutput x\n");
     CliSupport.Run spec = run("--spec", bad, "--samples", 100, "--output", out);
     assertEquals(1, spec.status());
@@ -242,7 +250,7 @@ class SensitivityCliTest {
     assertEquals(2, usage.status(), usage::toString);
     assertContains(usage.err(), "Missing required option: '--output=DIR'", "the usage error");
     assertFalse(usage.err().contains("\tat "));
-    assertEquals(List.of("bad.fn"), CliSupport.list(dir), "no output and no temporary directory");
+    assertEquals(List.of("bad.fn", "wide.npy", "x.txt"), CliSupport.list(dir), "no output and no temporary directory");
   }
 
   @Test

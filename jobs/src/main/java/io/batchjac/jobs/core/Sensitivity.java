@@ -65,7 +65,12 @@ public final class Sensitivity {
     Graph f = spec.graph();
     int parts = partitions > 0 ? partitions : SensitivityPass.defaultPartitions(spark, f, in.batch());
     spark.sparkContext().setJobDescription("batchjac sensitivity: " + spec.name());
-    SensitivityAggregate a = SensitivityPass.run(spark, spec, in, parts);
+    SensitivityAggregate a;
+    try {
+      a = SensitivityPass.run(spark, spec, in, parts);
+    } finally {
+      spark.sparkContext().setJobDescription(null);
+    }
     return SensitivityReport.of(f, laws, a);
   }
 }
