@@ -11,6 +11,7 @@ opts=(-XX:+IgnoreUnrecognizedVMOptions
   -Dio.netty.tryReflectionSetAccessible=true
   -Dlog4j2.configurationFile="$here/conf/log4j2.properties"
   -Djava.util.logging.config.file="$here/conf/jul-logging.properties"
+  -Djava.awt.headless=true
   -Dbatchjac.home="$here")
 # Without native OpenBLAS the engine multiplies with the pure-Java VectorBLAS, which needs the
 # Vector API module (the JVM then prints one warning about incubator modules).

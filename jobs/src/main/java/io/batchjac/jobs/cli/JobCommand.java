@@ -6,10 +6,9 @@ import io.batchjac.jobs.core.JobSummary;
 import io.batchjac.jobs.core.Operation;
 import io.batchjac.jobs.core.SpecBundle;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -23,17 +22,8 @@ abstract class JobCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
-  String specArg;
-
-  @Option(names = "--input", paramLabel = "X", description = "Samples: .npy ((B, N) C order or (N, B) Fortran order), .parquet or .csv.")
-  Path input;
-
-  @Option(names = "--samples", paramLabel = "B", defaultValue = "-1", description = "Draw B samples from the spec's distributions instead of --input.")
-  long samples;
-
-  @Option(names = "--seed", defaultValue = "0", description = "Seed of --samples draws (default ${DEFAULT-VALUE}).")
-  long seed;
+  @Mixin
+  SamplesOptions in;
 
   @Option(names = "--output", required = true, paramLabel = "OUT", description = "A .npy file (assembled on the driver) or a .parquet directory (written by the executors).")
   Path output;
@@ -46,9 +36,6 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Option(names = "--wrt", split = ",", paramLabel = "NAMES", description = "Differentiate with respect to these parameters instead of the inputs.")
   List<String> wrt;
-
-  @Option(names = "--columns", split = ",", paramLabel = "INPUT=COLUMN", description = "Table columns for spec inputs, e.g. x=features.")
-  Map<String, String> columns = new LinkedHashMap<>();
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: embedded local[*]).")
   String master;
@@ -68,8 +55,8 @@ abstract class JobCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    SpecBundle bundle = SpecBundle.of(specArg);
-    JobRequest req = new JobRequest(bundle, op(), backend, chunk, wrt, input, samples, seed, extra(), columns,
+    SpecBundle bundle = SpecBundle.of(in.spec);
+    JobRequest req = new JobRequest(bundle, op(), backend, chunk, wrt, in.input, in.samples, in.seed, extra(), in.columns,
         output, overwrite, partitions);
     try (Sessions.Handle h = Sessions.open(master, "batchjac " + op().cliName())) {
       JobSummary s = DerivativeJob.run(h.spark(), req);

@@ -17,7 +17,8 @@ import picocli.CommandLine.ScopeType;
     versionProvider = Main.Version.class,
     description = "Per-sample derivatives (JVP, VJP, batched Jacobians, Hessians) over huge batches.",
     subcommands = {Subcommands.Jacobian.class, Subcommands.Jvp.class, Subcommands.Vjp.class,
-        Subcommands.Hessian.class, Subcommands.Eval.class, SqlCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        Subcommands.Hessian.class, Subcommands.Eval.class, SensitivityCommand.class, SqlCommand.class, BenchCommand.class,
+        CommandLine.HelpCommand.class})
 public final class Main {
   @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Print stack traces of errors.")
   boolean verbose;

@@ -90,7 +90,7 @@ public final class PartitionTask implements Serializable {
   }
 
   /** One engine thread per task: Spark runs one task per core. */
-  private static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
+  static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
 
   /** Compiled operations per executor JVM, so that tasks after the first only run them. */
   private static final Map<String, PreparedOp> PREPARED = new ConcurrentHashMap<>();
