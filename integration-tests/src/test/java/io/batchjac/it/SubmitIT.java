@@ -5,8 +5,13 @@ import static io.batchjac.it.Checks.assertNpyEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.stats.PairMeasures;
+import io.batchjac.engine.stats.SensitivityAnalysis;
+import io.batchjac.engine.stats.SensitivityReport;
 import io.batchjac.engine.tensor.Tensor;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -102,6 +107,30 @@ class SubmitIT {
       Tensor g = Checks.ENGINE.gradient(f, Backend.auto(), Checks.batch(new double[] {id / 10.0, 1.0, 2.0}, 1, 3));
       double[] v = g.data();
       assertEquals(id + " | [" + v[0] + ", " + v[1] + ", " + v[2] + "]", lines.get(id + 1), "row " + id);
+    }
+  }
+
+  @Test
+  void sensitivityOnTheClusterEqualsTheInProcessAnalysis() throws Exception {
+    long samples = 50_000;
+    Path out = dir.resolve("gfunction-sensitivity");
+    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.SensitivityJob",
+        List.of("--spec", ClusterEnv.example("gfunction.fn").toString(), "--samples", String.valueOf(samples),
+            "--seed", "5", "--partitions", "6", "--output", out.toString()),
+        TIMEOUT);
+    assertEquals(0, r.status(), r::toString);
+    SensitivityReport local = SensitivityAnalysis.sampled(Checks.graph("gfunction.fn"), samples, 5,
+        new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
+    List<String> rows = Files.readAllLines(out.resolve("sensitivity.csv")).stream().skip(1).toList();
+    assertEquals(5, rows.size(), () -> "one row per input: " + rows);
+    for (int n = 0; n < 5; n++) {
+      PairMeasures p = local.pair(0, n);
+      String[] cells = rows.get(n).split(",");
+      assertEquals(Double.toString(p.dgsm()), cells[2], "nu_" + n + " equals the in-process value bitwise");
+      assertEquals(Double.toString(p.dgsmStdError()), cells[3], "its standard error");
+    }
+    for (String png : List.of("heatmap.png", "bars-g.png")) {
+      assertEquals(800, javax.imageio.ImageIO.read(out.resolve(png).toFile()).getWidth(), png);
     }
   }
 
