@@ -84,6 +84,29 @@ class ClosedForm(nn.Module):
         return torch.stack([flow, extra], dim=1)
 
 
+class Extras(nn.Module):
+    """Input x (B, 6): inference-mode batch norm, strided and reversed slices, 2-D gather indices,
+    a per-sample matrix product, a power with a computed exponent."""
+
+    def __init__(self):
+        super().__init__()
+        self.bn = nn.BatchNorm1d(6)
+        with torch.no_grad():
+            self.bn.running_mean.copy_(torch.randn(6))
+            self.bn.running_var.copy_(torch.rand(6) + 0.5)
+            self.bn.weight.copy_(torch.randn(6))
+            self.bn.bias.copy_(torch.randn(6))
+
+    def forward(self, x):
+        h = self.bn(x)                                        # BatchNormalization (eval)
+        every_other = h[:, ::2]                               # Slice, step 2
+        flipped = torch.flip(h, dims=[1])[:, 1:4]             # Slice, step -1
+        g = h[:, [[0, 1], [5, 2]]]                            # Gather, 2-D indices -> (B, 2, 2)
+        sq = torch.matmul(g, g.transpose(1, 2))               # MatMul of two per-sample matrices
+        p = torch.pow(torch.sigmoid(every_other) + 0.5, torch.cos(flipped))  # Pow, computed exponent
+        return torch.cat([sq.reshape(-1, 4), p, torch.reciprocal(1 + h * h)], dim=1)
+
+
 class RefusedCumsum(nn.Module):
     def forward(self, x):
         return torch.cumsum(torch.tanh(x), dim=1)
@@ -145,6 +168,10 @@ def main():
     two_x = [torch.randn(B, 3), torch.randn(B, 2, 2)]
     model, _ = export(TwoInTwoOut(), "two_io", two_x, ["x", "z"], ["p", "q"], torch.float64)
     reference(model, "two_io", two_x)
+
+    extra_x = [torch.randn(B, 6)]
+    model, _ = export(Extras(), "extras", extra_x, ["x"], ["y"], torch.float64)
+    reference(model, "extras", extra_x)
 
     lo = torch.tensor([0.05, 100, 63070, 990, 63.1, 700, 1120, 9855], dtype=torch.float64)
     hi = torch.tensor([0.15, 50000, 115600, 1110, 116, 820, 1680, 12045], dtype=torch.float64)

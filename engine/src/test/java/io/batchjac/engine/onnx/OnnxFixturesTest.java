@@ -37,7 +37,7 @@ class OnnxFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form"})
+  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form", "extras"})
   void outputsAndJacobiansEqualPyTorch(String name) throws IOException {
     Graph f = load(name);
     Tensor x = npy(name + ".x.npy");            // (B, N) C order
