@@ -14,9 +14,11 @@ For each model NAME it writes, beside this script:
 Models exported in float32 are differentiated by PyTorch after converting the same model to
 float64, so the reference uses exactly the (widened) float32 weights stored in the file.
 The refused_*.onnx models contain an operator the importer must refuse; they have no .npy files.
+mlp64.onnx is also copied to conf/examples/torch_mlp.onnx, the README's example model.
 """
 import copy
 import os
+import shutil
 
 import numpy as np
 import torch
@@ -162,6 +164,8 @@ def main():
     mlp = Mlp()
     model, _ = export(copy.deepcopy(mlp), "mlp64", mlp_x, ["x"], ["y"], torch.float64)
     reference(model, "mlp64", mlp_x)
+    shutil.copyfile(os.path.join(HERE, "mlp64.onnx"),
+                    os.path.join(HERE, "..", "..", "..", "..", "..", "conf", "examples", "torch_mlp.onnx"))
     model, _ = export(mlp, "mlp32", mlp_x, ["x"], ["y"], torch.float32)
     reference(model, "mlp32", mlp_x)
 

@@ -23,7 +23,7 @@ abstract class JobCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
+  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file, an ONNX model (.onnx) or an inline spec.")
   String specArg;
 
   @Option(names = "--input", paramLabel = "X", description = "Samples: .npy ((B, N) C order or (N, B) Fortran order), .parquet or .csv.")
