@@ -80,8 +80,8 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
 
   public DerivativeTransformer(String uid) {
     this.uid = uid;
-    spec = new Param<>(this, "spec", "the function spec's text (setSpec also takes a .fn path and reads it)");
-    specName = new Param<>(this, "specName", "the spec's name in error messages: its .fn path as given, or <inline>");
+    spec = new Param<>(this, "spec", "the function spec's text, or an ONNX model's bytes in Base64 (setSpec also takes a .fn or .onnx path and reads it)");
+    specName = new Param<>(this, "specName", "the spec's name in error messages: its .fn or .onnx path as given, or <inline>");
     specDir = new Param<>(this, "specDir",
         "the directory load(\"...\") paths in the spec are relative to (empty: the current directory)");
     specFormat = new Param<>(this, "specFormat",

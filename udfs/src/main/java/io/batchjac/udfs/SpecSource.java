@@ -83,7 +83,7 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
     }
     String s = spec.strip();
     if (s.isEmpty()) {
-      throw new IllegalArgumentException("the spec is empty: give a path to a .fn file or an inline spec "
+      throw new IllegalArgumentException("the spec is empty: give a path to a .fn file or an .onnx model, or an inline spec "
           + "such as 'input x[2]; output x[0] * sin(x[1])'");
     }
     if (!isPath(spec)) {
