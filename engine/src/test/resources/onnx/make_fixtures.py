@@ -88,7 +88,7 @@ class ClosedForm(nn.Module):
 
 class Extras(nn.Module):
     """Input x (B, 6): inference-mode batch norm, strided and reversed slices, 2-D gather indices,
-    a per-sample matrix product, a power with a computed exponent."""
+    a per-sample matrix product, a power with a computed exponent, PyTorch's view(x.size(0), -1)."""
 
     def __init__(self):
         super().__init__()
@@ -106,7 +106,8 @@ class Extras(nn.Module):
         g = h[:, [[0, 1], [5, 2]]]                            # Gather, 2-D indices -> (B, 2, 2)
         sq = torch.matmul(g, g.transpose(1, 2))               # MatMul of two per-sample matrices
         p = torch.pow(torch.sigmoid(every_other) + 0.5, torch.cos(flipped))  # Pow, computed exponent
-        return torch.cat([sq.reshape(-1, 4), p, torch.reciprocal(1 + h * h)], dim=1)
+        flat = sq.view(sq.size(0), -1)                        # Shape, Gather, Unsqueeze, Concat, Reshape
+        return torch.cat([flat, p, torch.reciprocal(1 + h * h)], dim=1)
 
 
 class RefusedCumsum(nn.Module):
@@ -117,6 +118,11 @@ class RefusedCumsum(nn.Module):
 class RefusedBatchSum(nn.Module):
     def forward(self, x):
         return x * x.sum(dim=0, keepdim=True)
+
+
+class RefusedBatchSize(nn.Module):
+    def forward(self, x):
+        return x / x.size(0)
 
 
 class RefusedReshape(nn.Module):
@@ -184,7 +190,8 @@ def main():
     reference(model, "closed_form", bore_x)
 
     for cls, name in [(RefusedCumsum, "refused_cumsum"), (RefusedBatchSum, "refused_batch_sum"),
-                      (RefusedReshape, "refused_reshape")]:
+                      (RefusedReshape, "refused_reshape"),
+                      (RefusedBatchSize, "refused_batch_size")]:
         export(cls(), name, [torch.randn(B, 4)], ["x"], ["y"], torch.float64)
     bn = nn.Sequential(nn.Linear(4, 4), nn.BatchNorm1d(4))
     torch.onnx.export(bn.double().train(), (torch.randn(B, 4, dtype=torch.float64),),

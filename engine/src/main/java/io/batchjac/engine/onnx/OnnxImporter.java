@@ -195,9 +195,12 @@ public final class OnnxImporter {
         throw c.refuse("operator " + n.getOpType() + " is not supported; the supported operators are "
             + String.join(", ", Operators.all().keySet()) + " (docs/onnx.md)");
       }
+      checkBatchSizeUse(c, n);
       Node out;
       try {
-        out = op.apply(c);
+        out = ConstantFolding.foldable(n, values)
+            ? ConstantFolding.fold(n, op, b, values, opset, file, exportBatch)
+            : op.apply(c);
       } catch (OnnxException e) {
         throw e;
       } catch (IllegalArgumentException e) { // ShapeException and the builder's own checks
@@ -212,6 +215,22 @@ public final class OnnxImporter {
         throw c.refuse("the node has no output");
       }
       values.put(n.getOutput(0), out);
+    }
+
+    /**
+     * The batch size that {@code Shape} yields ({@link ShapeOps#BATCH_SIZE}) may only be moved
+     * around on its way to a Reshape's target shape; any other use is refused.
+     */
+    private void checkBatchSizeUse(NodeContext c, NodeProto n) {
+      if (ShapeOps.MOVES_BATCH_SIZE.contains(n.getOpType())) {
+        return;
+      }
+      for (int i = 0; i < n.getInputCount(); i++) {
+        if (c.has(i) && ShapeOps.holdsBatchSize(c.in(i))) {
+          throw c.refuse("input " + i + " ('" + n.getInput(i) + "') holds the batch size, which is not known at "
+              + "import; only reshaping to [batch size, ...] can use it");
+        }
+      }
     }
 
     /** The node of a graph output, checked against its declared shape. */

@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * ONNX operators that move elements without arithmetic: Reshape, Flatten, Transpose, Concat,
- * Slice, Gather (constant indices), Unsqueeze and Squeeze. Shapes, axes, starts, ends and
+ * Slice, Gather (constant indices), Unsqueeze, Squeeze and Shape. Shapes, axes, starts, ends and
  * indices must be constants. On a value that depends on the inputs, each must keep the batch
  * axis first and untouched; otherwise the node is refused.
  */
@@ -18,6 +18,31 @@ final class ShapeOps {
   private ShapeOps() {}
 
   private static final long END = Integer.MAX_VALUE;
+
+  /**
+   * What {@code Shape} yields for the batch axis, whose size is not known at import: -2^50, exact
+   * in float64 and no real dimension. It may travel through the operators of
+   * {@link #MOVES_BATCH_SIZE} (as in PyTorch's {@code x.view(x.size(0), -1)}) and must end as the
+   * first entry of a Reshape's target shape, where it means "the batch axis".
+   */
+  static final double BATCH_SIZE = -1125899906842624.0;
+
+  /** The operators that may carry {@link #BATCH_SIZE} (they copy values without arithmetic). */
+  static final java.util.Set<String> MOVES_BATCH_SIZE = java.util.Set.of("Shape", "Gather", "Unsqueeze",
+      "Squeeze", "Concat", "Slice", "Identity", "Cast", "Reshape");
+
+  /** True for a constant holding {@link #BATCH_SIZE}. */
+  static boolean holdsBatchSize(Node n) {
+    if (n.kind() != Node.Kind.CONSTANT) {
+      return false;
+    }
+    for (double v : n.value().data()) {
+      if (v == BATCH_SIZE) {
+        return true;
+      }
+    }
+    return false;
+  }
 
   static void register(Map<String, Operators.Importer> t) {
     t.put("Reshape", ShapeOps::reshape);
@@ -28,6 +53,22 @@ final class ShapeOps {
     t.put("Gather", ShapeOps::gather);
     t.put("Unsqueeze", ShapeOps::unsqueeze);
     t.put("Squeeze", ShapeOps::squeeze);
+    t.put("Shape", ShapeOps::shape);
+  }
+
+  /** The dimensions of a value; the batch axis's is {@link #BATCH_SIZE}. {@code start}/{@code end} from opset 15. */
+  private static Node shape(NodeContext c) {
+    long[] dims = NodeContext.onnxDims(c.in(0));
+    int r = dims.length;
+    long start = c.attrInt("start", 0);
+    long end = c.attrInt("end", r);
+    int s = (int) Math.max(0, Math.min(r, start < 0 ? start + r : start));
+    int e = (int) Math.max(s, Math.min(r, end < 0 ? end + r : end));
+    double[] v = new double[e - s];
+    for (int i = s; i < e; i++) {
+      v[i - s] = dims[i] < 0 ? BATCH_SIZE : dims[i];
+    }
+    return c.b().constant(io.batchjac.engine.tensor.Tensor.vector(v));
   }
 
   /**
@@ -41,6 +82,14 @@ final class ShapeOps {
     long[] in = NodeContext.onnxDims(x);
     boolean allowZero = c.attrInt("allowzero", 0) != 0;
     for (int i = 0; i < target.length; i++) {
+      if (target[i] == (long) BATCH_SIZE) {
+        if (i != 0 || !x.batched()) {
+          throw c.refuse("the batch size (from Shape) is entry " + i + " of the target shape; it can only be "
+              + "the first entry when reshaping a value that depends on the inputs");
+        }
+        target[i] = Long.MIN_VALUE;
+        continue;
+      }
       if (target[i] == 0 && !allowZero) {
         if (i >= in.length) {
           throw c.refuse("shape entry " + i + " is 0 (copy) but the input has rank " + in.length);
@@ -51,7 +100,7 @@ final class ShapeOps {
     if (!x.batched()) {
       return c.b().reshape(x, Shape.of(infer(c, target, x.shape().size(), 0)));
     }
-    String shown = Arrays.toString(c.ints(1, "shape"));
+    String shown = Arrays.toString(c.ints(1, "shape")).replace(String.valueOf((long) BATCH_SIZE), "batch");
     if (target.length == 0) {
       throw c.refuse("reshaping to a scalar would drop the batch axis");
     }

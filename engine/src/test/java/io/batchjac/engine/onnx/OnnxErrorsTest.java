@@ -32,6 +32,7 @@ class OnnxErrorsTest {
       "refused_cumsum | CumSum | operator CumSum is not supported; the supported operators are Abs, Acos,",
       "refused_batch_sum | ReduceSum | a sum over axis 0, the batch axis, would mix samples",
       "refused_reshape | Reshape | reshaping to [2, -1] moves the batch axis",
+      "refused_batch_size | Div | holds the batch size, which is not known at import; only reshaping to [batch size, ...] can use it",
       "refused_batchnorm_training | BatchNormalization | training mode normalizes with statistics computed over the batch"})
   void refusedNodesNameTheNodeTheOpAndWhy(String model, String opType, String why) {
     Path file = DIR.resolve(model + ".onnx");
