@@ -11,6 +11,7 @@ For each model NAME it writes, beside this script:
                    concatenated in declaration order (batchjac's layout)
   NAME.jac.npy     float64 per-sample Jacobians computed by PyTorch's autograd, C order (B, M, N)
   NAME.y.npy       float64 outputs, C order (B, M)
+  NAME.hess.npy    for the one-output model scalar_mlp: per-sample Hessians, C order (B, N, N)
 Models exported in float32 are differentiated by PyTorch after converting the same model to
 float64, so the reference uses exactly the (widened) float32 weights stored in the file.
 The refused_*.onnx models contain an operator the importer must refuse; they have no .npy files.
@@ -110,6 +111,26 @@ class Extras(nn.Module):
         return torch.cat([flat, p, torch.reciprocal(1 + h * h)], dim=1)
 
 
+class ScalarMlp(nn.Module):
+    """5 -> 6 -> 1 with tanh and softplus: one output value, for Hessians."""
+
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(5, 6)
+        self.out = nn.Linear(6, 1)
+
+    def forward(self, x):
+        return self.out(nn.functional.softplus(torch.tanh(self.fc(x)) * x[:, :1]))
+
+
+def hessians(model, name, x):
+    """Per-sample Hessians of a one-output model, C order (B, N, N)."""
+    model = model.double()
+    h = [torch.autograd.functional.hessian(lambda v: model(v.reshape(1, -1)).reshape(()), x[b].double())
+         for b in range(B)]
+    np.save(os.path.join(HERE, name + ".hess.npy"), torch.stack(h).numpy())
+
+
 class RefusedCumsum(nn.Module):
     def forward(self, x):
         return torch.cumsum(torch.tanh(x), dim=1)
@@ -178,6 +199,11 @@ def main():
     two_x = [torch.randn(B, 3), torch.randn(B, 2, 2)]
     model, _ = export(TwoInTwoOut(), "two_io", two_x, ["x", "z"], ["p", "q"], torch.float64)
     reference(model, "two_io", two_x)
+
+    scalar_x = [torch.randn(B, 5)]
+    model, _ = export(ScalarMlp(), "scalar_mlp", scalar_x, ["x"], ["y"], torch.float64)
+    reference(model, "scalar_mlp", scalar_x)
+    hessians(model, "scalar_mlp", scalar_x[0])
 
     extra_x = [torch.randn(B, 6)]
     model, _ = export(Extras(), "extras", extra_x, ["x"], ["y"], torch.float64)

@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
  * per-sample Jacobians (forward and reverse mode) equal PyTorch's within 1e-10 relative for the
  * float64 exports. The float32 export is compared with PyTorch's float64 run of the same
  * (widened) weights; its graph also stores constants in float32 (GELU's sqrt(2)), so it agrees
- * within float32 rounding (1e-6 relative).
+ * within float32 rounding (1e-6 relative). The one-output model's Hessians equal PyTorch's, and
+ * the imported graphs pass the engine's gradient checks ({@code GradCheck.checkAll}).
  */
 class OnnxFixturesTest {
   static final Path DIR = Path.of("src/test/resources/onnx");
@@ -37,7 +38,7 @@ class OnnxFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form", "extras"})
+  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form", "extras", "scalar_mlp"})
   void outputsAndJacobiansEqualPyTorch(String name) throws IOException {
     Graph f = load(name);
     Tensor x = npy(name + ".x.npy");            // (B, N) C order
@@ -67,6 +68,27 @@ class OnnxFixturesTest {
         }
       }
     }
+  }
+
+  @Test
+  void hessianEqualsPyTorch() throws IOException {
+    Graph f = load("scalar_mlp");
+    Tensor x = npy("scalar_mlp.x.npy");          // (B, 5)
+    Tensor h = npy("scalar_mlp.hess.npy");       // (B, 5, 5)
+    Tensor ours = ENGINE.hessian(f, x);           // (5, 5, B)
+    for (int s = 0; s < x.shape().dim(0); s++) {
+      for (int i = 0; i < 5; i++) {
+        for (int k = 0; k < 5; k++) {
+          assertClose(h.get(s, i, k), ours.get(i, k, s), 1e-10, "H[" + i + ", " + k + "] of sample " + s);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"mlp64", "two_io", "extras", "scalar_mlp"})
+  void importedGraphsPassTheGradientChecks(String name) throws IOException {
+    io.batchjac.engine.GradCheck.checkAll("onnx " + name, load(name), npy(name + ".x.npy"));
   }
 
   private static void assertClose(double expected, double actual, double relTol, String what) {
