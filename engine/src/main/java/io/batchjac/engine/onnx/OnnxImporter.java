@@ -74,7 +74,14 @@ public final class OnnxImporter {
       throw new OnnxException(name, "not an ONNX model: it has no " + (model.hasGraph() ? "IR version" : "graph")
           + " (" + bytes.length + " bytes read)", null);
     }
-    return new Spec(new Import(model, name).run(), name);
+    try {
+      return new Spec(new Import(model, name).run(), name);
+    } catch (OnnxException e) {
+      throw e;
+    } catch (IllegalArgumentException | IllegalStateException | ArithmeticException e) {
+      // e.g. two inputs of the same name, a dimension beyond int: the graph is not valid
+      throw new OnnxException(name, "invalid graph: " + e.getMessage(), e);
+    }
   }
 
   /** The op types the importer supports, sorted. */
@@ -203,7 +210,8 @@ public final class OnnxImporter {
             : op.apply(c);
       } catch (OnnxException e) {
         throw e;
-      } catch (IllegalArgumentException e) { // ShapeException and the builder's own checks
+      } catch (IllegalArgumentException | ArithmeticException | IndexOutOfBoundsException e) {
+        // ShapeException, the builder's own checks, dimensions beyond int, malformed attributes
         throw c.refuse(e.getMessage());
       }
       for (int i = 1; i < n.getOutputCount(); i++) {

@@ -36,21 +36,47 @@ final class OnnxTensors {
       throw new OnnxException(file, what + " has too many elements (" + size + ")", null);
     }
     DataType type = DataType.forNumber(t.getDataType());
-    double[] data = new double[(int) size];
-    int n = t.hasRawData() ? fromRaw(t, type, data, what, file) : fromFields(t, type, data, what, file);
-    if (n != size) {
+    if (type == null) {
+      throw new OnnxException(file, what + " has the unknown element type number " + t.getDataType(), null);
+    }
+    long n;
+    if (t.hasRawData()) {
+      int width = width(type, what, file);
+      if (t.getRawData().size() % width != 0) {
+        throw new OnnxException(file, what + " has " + t.getRawData().size() + " bytes of data, not a multiple of "
+            + width + " (" + type.name() + ")", null);
+      }
+      n = t.getRawData().size() / width;
+    } else {
+      n = fieldCount(t, type, what, file);
+    }
+    if (n != size) { // checked before allocating: a corrupt shape cannot ask for gigabytes
       throw new OnnxException(file, what + " holds " + n + " values but its shape " + Shape.of(dims)
           + " needs " + size, null);
+    }
+    double[] data = new double[(int) size];
+    if (t.hasRawData()) {
+      fromRaw(t, type, data, what, file);
+    } else {
+      fromFields(t, type, data, what, file);
     }
     return Tensor.of(Shape.of(dims), data);
   }
 
-  private static int fromRaw(TensorProto t, DataType type, double[] out, String what, String file) {
+  /** How many values the typed field for {@code type} holds. */
+  private static int fieldCount(TensorProto t, DataType type, String what, String file) {
+    return switch (type) {
+      case FLOAT -> t.getFloatDataCount();
+      case DOUBLE -> t.getDoubleDataCount();
+      case INT8, UINT8, BOOL, INT16, UINT16, INT32 -> t.getInt32DataCount();
+      case INT64 -> t.getInt64DataCount();
+      case UINT32, UINT64 -> t.getUint64DataCount();
+      default -> throw unsupported(type, what, file);
+    };
+  }
+
+  private static void fromRaw(TensorProto t, DataType type, double[] out, String what, String file) {
     ByteBuffer buf = t.getRawData().asReadOnlyByteBuffer().order(ByteOrder.LITTLE_ENDIAN);
-    int width = width(type, what, file);
-    if (buf.remaining() % width != 0 || buf.remaining() / width != out.length) {
-      return buf.remaining() / width;
-    }
     for (int i = 0; i < out.length; i++) {
       out[i] = switch (type) {
         case FLOAT -> buf.getFloat();
@@ -66,45 +92,20 @@ final class OnnxTensors {
         default -> throw unsupported(type, what, file);
       };
     }
-    return out.length;
   }
 
-  private static int fromFields(TensorProto t, DataType type, double[] out, String what, String file) {
-    int n;
-    switch (type) {
-      case FLOAT -> {
-        n = t.getFloatDataCount();
-        for (int i = 0; i < Math.min(n, out.length); i++) {
-          out[i] = t.getFloatData(i);
-        }
-      }
-      case DOUBLE -> {
-        n = t.getDoubleDataCount();
-        for (int i = 0; i < Math.min(n, out.length); i++) {
-          out[i] = t.getDoubleData(i);
-        }
-      }
-      case INT8, UINT8, BOOL, INT16, UINT16, INT32 -> {
-        n = t.getInt32DataCount();
-        for (int i = 0; i < Math.min(n, out.length); i++) {
-          out[i] = t.getInt32Data(i);
-        }
-      }
-      case INT64 -> {
-        n = t.getInt64DataCount();
-        for (int i = 0; i < Math.min(n, out.length); i++) {
-          out[i] = t.getInt64Data(i);
-        }
-      }
-      case UINT32, UINT64 -> {
-        n = t.getUint64DataCount();
-        for (int i = 0; i < Math.min(n, out.length); i++) {
-          out[i] = unsigned(t.getUint64Data(i));
-        }
-      }
-      default -> throw unsupported(type, what, file);
+  /** The values of the typed field (its count already checked against {@code out}). */
+  private static void fromFields(TensorProto t, DataType type, double[] out, String what, String file) {
+    for (int i = 0; i < out.length; i++) {
+      out[i] = switch (type) {
+        case FLOAT -> t.getFloatData(i);
+        case DOUBLE -> t.getDoubleData(i);
+        case INT8, UINT8, BOOL, INT16, UINT16, INT32 -> t.getInt32Data(i);
+        case INT64 -> t.getInt64Data(i);
+        case UINT32, UINT64 -> unsigned(t.getUint64Data(i));
+        default -> throw unsupported(type, what, file);
+      };
     }
-    return n;
   }
 
   private static int width(DataType type, String what, String file) {

@@ -131,6 +131,28 @@ class OnnxErrorsTest {
     assertTrue(e.getMessage().endsWith("the product would contract or mix the batch axis"), e.getMessage());
   }
 
+  @Test
+  void corruptedModelsFailWithAnOnnxExceptionOrImport() throws IOException {
+    // random byte changes of real models: whatever happens, it is an import or an OnnxException
+    java.util.Random rnd = new java.util.Random(7);
+    for (String model : new String[] {"mlp64", "two_io", "extras"}) {
+      byte[] full = Files.readAllBytes(DIR.resolve(model + ".onnx"));
+      for (int trial = 0; trial < 150; trial++) {
+        byte[] bad = full.clone();
+        for (int k = 0; k <= trial % 4; k++) {
+          bad[rnd.nextInt(bad.length)] = (byte) rnd.nextInt(256);
+        }
+        try {
+          OnnxImporter.importBytes(bad, "bad.onnx");
+        } catch (OnnxException e) {
+          assertTrue(e.getMessage().startsWith("bad.onnx: "), e.getMessage());
+        } catch (RuntimeException e) {
+          throw new AssertionError(model + " trial " + trial + ": not an OnnxException", e);
+        }
+      }
+    }
+  }
+
   /** A float64 value [batch, d] (d < 0: a symbolic 'n'). */
   static ValueInfoProto value(String name, String batch, int d) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
