@@ -77,10 +77,13 @@ final class ElementwiseOps {
     return acc;
   }
 
-  /** {@code x ^ y}; a constant exponent with one element becomes the engine's constant power. */
+  /**
+   * {@code x ^ y}; a constant exponent with one element becomes the engine's constant power (an
+   * exponent that is an initializer stays a parameter, differentiable with {@code --wrt}).
+   */
   private static Node pow(NodeContext c) {
     Node y = c.in(1);
-    if (!y.batched() && y.kind() != Node.Kind.OP && y.value().size() == 1 && c.in(0).shape().rank() >= y.shape().rank()) {
+    if (y.kind() == Node.Kind.CONSTANT && y.value().size() == 1 && c.in(0).shape().rank() >= y.shape().rank()) {
       return c.b().powConst(c.in(0), y.value().data()[0]);
     }
     return binary(c, c.b()::pow);

@@ -31,19 +31,31 @@ final class LinearOps {
     GraphBuilder b = c.b();
     Node a = c.in(0);
     Node w = c.in(1);
-    if (c.attrInt("transA", 0) != 0) {
-      if (a.batched()) {
-        throw c.refuse("transA = 1 on an operand that depends on the inputs would move the batch axis");
-      }
-      a = b.transpose(a);
+    boolean transB = c.attrInt("transB", 0) != 0;
+    Node y;
+    if (a.batched() && NodeContext.rank(a) == 2 && !w.batched() && c.attrInt("transA", 0) == 0) {
+      y = b.matmul(transB ? w : b.transpose(w), a); // the usual layer: W @ x per sample, PyTorch's weight as stored
+    } else {
+      y = matmul(c, transposed(c, a, c.attrInt("transA", 0) != 0, "transA"), transposed(c, w, transB, "transB"));
     }
-    if (c.attrInt("transB", 0) != 0) {
-      if (w.batched()) {
-        throw c.refuse("transB = 1 on an operand that depends on the inputs would move the batch axis");
-      }
-      w = b.transpose(w);
+    return gemmScaleAndBias(c, y);
+  }
+
+  /** {@code x}, or its transpose when {@code trans} (refused when it would move the batch axis). */
+  private static Node transposed(NodeContext c, Node x, boolean trans, String attr) {
+    if (!trans) {
+      return x;
     }
-    Node y = matmul(c, a, w);
+    if (x.batched()) {
+      throw c.refuse(attr + " = 1 on an operand that depends on the inputs would move the batch axis");
+    }
+    return c.b().transpose(x);
+  }
+
+  /** {@code alpha * y + beta * C}. */
+  private static Node gemmScaleAndBias(NodeContext c, Node product) {
+    GraphBuilder b = c.b();
+    Node y = product;
     double alpha = c.attrFloat("alpha", 1);
     if (alpha != 1) {
       y = b.mul(b.scalar(alpha), y);

@@ -153,6 +153,18 @@ class OnnxErrorsTest {
     }
   }
 
+  @Test
+  void aGemmTransposingTheBatchedOperandIsRefused() {
+    TensorProto w = TensorProto.newBuilder().setName("w").setDataType(TensorProto.DataType.DOUBLE_VALUE)
+        .addDims(2).addDims(2).addDoubleData(1).addDoubleData(2).addDoubleData(3).addDoubleData(4).build();
+    GraphProto g = GraphProto.newBuilder().addInput(value("x", "batch", 2)).addInitializer(w)
+        .addNode(NodeProto.newBuilder().setName("fc").setOpType("Gemm").addInput("x").addInput("w").addOutput("y")
+            .addAttribute(io.batchjac.engine.onnx.proto.OnnxModel.AttributeProto.newBuilder().setName("transA").setI(1)))
+        .addOutput(value("y", "batch", 2)).build();
+    assertEquals("m.onnx: node 'fc' (Gemm): transA = 1 on an operand that depends on the inputs would move the batch axis",
+        assertThrows(OnnxException.class, () -> importGraph(g)).getMessage());
+  }
+
   /** A float64 value [batch, d] (d < 0: a symbolic 'n'). */
   static ValueInfoProto value(String name, String batch, int d) {
     TensorShapeProto.Builder s = TensorShapeProto.newBuilder()
