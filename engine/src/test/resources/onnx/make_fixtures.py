@@ -11,6 +11,7 @@ For each model NAME it writes, beside this script:
                    concatenated in declaration order (batchjac's layout)
   NAME.jac.npy     float64 per-sample Jacobians computed by PyTorch's autograd, C order (B, M, N)
   NAME.y.npy       float64 outputs, C order (B, M)
+  example_mlp.onnx is conf/examples/mlp.fn exported from PyTorch with the same weights.
   NAME.hess.npy    for the one-output model scalar_mlp: per-sample Hessians, C order (B, N, N)
 Models exported in float32 are differentiated by PyTorch after converting the same model to
 float64, so the reference uses exactly the (widened) float32 weights stored in the file.
@@ -123,6 +124,23 @@ class ScalarMlp(nn.Module):
         return self.out(nn.functional.softplus(torch.tanh(self.fc(x)) * x[:, :1]))
 
 
+class ExampleMlp(nn.Module):
+    """conf/examples/mlp.fn written in PyTorch with that spec's weights (16 -> 64 -> 64 -> 8, tanh)."""
+
+    def __init__(self):
+        super().__init__()
+        weights = os.path.join(HERE, "..", "..", "..", "..", "..", "conf", "examples", "mlp")
+        self.fc1, self.fc2, self.fc3 = nn.Linear(16, 64), nn.Linear(64, 64), nn.Linear(64, 8)
+        self.double()  # before copying: the float64 weights must not pass through float32
+        with torch.no_grad():
+            for i, fc in enumerate([self.fc1, self.fc2, self.fc3], start=1):
+                fc.weight.copy_(torch.from_numpy(np.load(os.path.join(weights, "W%d.npy" % i))))
+                fc.bias.copy_(torch.from_numpy(np.load(os.path.join(weights, "b%d.npy" % i))))
+
+    def forward(self, x):
+        return self.fc3(torch.tanh(self.fc2(torch.tanh(self.fc1(x)))))
+
+
 def hessians(model, name, x):
     """Per-sample Hessians of a one-output model, C order (B, N, N)."""
     model = model.double()
@@ -199,6 +217,10 @@ def main():
     two_x = [torch.randn(B, 3), torch.randn(B, 2, 2)]
     model, _ = export(TwoInTwoOut(), "two_io", two_x, ["x", "z"], ["p", "q"], torch.float64)
     reference(model, "two_io", two_x)
+
+    example_x = [torch.randn(B, 16)]
+    model, _ = export(ExampleMlp(), "example_mlp", example_x, ["x"], ["y"], torch.float64)
+    reference(model, "example_mlp", example_x)
 
     scalar_x = [torch.randn(B, 5)]
     model, _ = export(ScalarMlp(), "scalar_mlp", scalar_x, ["x"], ["y"], torch.float64)

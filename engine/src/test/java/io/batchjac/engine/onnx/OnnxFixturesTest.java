@@ -38,7 +38,7 @@ class OnnxFixturesTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form", "extras", "scalar_mlp"})
+  @ValueSource(strings = {"mlp64", "mlp32", "two_io", "closed_form", "extras", "scalar_mlp", "example_mlp"})
   void outputsAndJacobiansEqualPyTorch(String name) throws IOException {
     Graph f = load(name);
     Tensor x = npy(name + ".x.npy");            // (B, N) C order
@@ -68,6 +68,20 @@ class OnnxFixturesTest {
         }
       }
     }
+  }
+
+  @Test
+  void theExportOfAnFnSpecComputesTheSameBits() throws IOException {
+    // example_mlp.onnx is conf/examples/mlp.fn exported from PyTorch with the same weights
+    Graph onnx = load("example_mlp");
+    Graph fn = io.batchjac.engine.lang.SpecParser.parseFile(Path.of("../conf/examples/mlp.fn")).graph();
+    Tensor x = npy("example_mlp.x.npy");
+    for (Backend backend : List.of(Backend.forward(), Backend.reverse())) {
+      assertArrayEquals(ENGINE.batchedJacobian(fn, backend, x).data(), ENGINE.batchedJacobian(onnx, backend, x).data(),
+          0.0, backend.kind().toString());
+    }
+    assertEquals(fn.param("W2").value().shape(), onnx.param("fc2.weight").value().shape());
+    assertArrayEquals(fn.param("W2").value().data(), onnx.param("fc2.weight").value().data(), 0.0);
   }
 
   @Test
