@@ -15,6 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.api.Sampler;
+import io.batchjac.engine.api.SpecLoader;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
@@ -304,5 +305,40 @@ class CliEndToEndTest {
         assertArrayEquals(jvpRef, Files.readAllBytes(vOut), name);
       }
     }
+  }
+  // ------------------------------------------------------------------ ONNX models
+
+  /** The PyTorch fixtures of the engine's ONNX tests (conf/examples/torch_mlp.onnx is mlp64.onnx). */
+  static final Path ONNX_FIXTURES = Path.of("../engine/src/test/resources/onnx");
+
+  @Test
+  void jacobianOfAnOnnxModelEqualsPyTorch() throws IOException {
+    Path x = ONNX_FIXTURES.resolve("mlp64.x.npy");             // (5, 4), C order
+    Tensor torchJ = CliSupport.readNpy(ONNX_FIXTURES.resolve("mlp64.jac.npy")); // (5, 3, 4), C order
+    Path out = dir.resolve("J.npy");
+    CliSupport.Run run = cli("jacobian", "--spec", spec("torch_mlp.onnx"), "--input", x, "--output", out,
+        "--master", "local[2]").ok();
+    assertContains(run.out(), "(3, 4, 5) float64, Fortran order", "summary line");
+    Graph f = SpecLoader.load(spec("torch_mlp.onnx")).graph();
+    Tensor xs = CliSupport.readNpy(x);
+    assertNpyEquals(ENGINE.batchedJacobian(f, Backend.auto(), xs), out, 3, 4, 5);
+    Tensor j = CliSupport.readNpy(out);
+    for (int b = 0; b < 5; b++) {
+      for (int m = 0; m < 3; m++) {
+        for (int n = 0; n < 4; n++) {
+          assertEquals(torchJ.get(b, m, n), j.get(m, n, b), 1e-10 * Math.max(1, Math.abs(torchJ.get(b, m, n))));
+        }
+      }
+    }
+  }
+
+  @Test
+  void anOnnxModelWithTwoInputsTakesSamples() throws IOException {
+    Path model = ONNX_FIXTURES.resolve("two_io.onnx");
+    Path out = dir.resolve("J2.npy");
+    cli("jacobian", "--spec", model, "--samples", 40, "--seed", SEED, "--output", out, "--master", "local[2]").ok();
+    Graph f = SpecLoader.load(model).graph();
+    double[] x = new Sampler(f, SEED).draw(0, 40); // standard normal: ONNX inputs declare no distribution
+    assertNpyEquals(ENGINE.batchedJacobian(f, Backend.auto(), batch(x, 40, 7)), out, 6, 7, 40);
   }
 }

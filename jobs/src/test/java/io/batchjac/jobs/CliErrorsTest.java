@@ -117,6 +117,20 @@ class CliErrorsTest {
   }
 
   @Test
+  void onnxModelWithARefusedOperator() throws IOException {
+    Path model = Path.of("../engine/src/test/resources/onnx/refused_cumsum.onnx");
+    assertUserError(run("jacobian", "--spec", model, "--input", x, "--output", out.resolve("J.npy")),
+        model + ": node '", "(CumSum): operator CumSum is not supported");
+  }
+
+  @Test
+  void onnxFileThatIsNotAModel() throws IOException {
+    Path notModel = Files.writeString(dir.resolve("model.onnx"), "input x[16]; output x\n");
+    assertUserError(run("jacobian", "--spec", notModel, "--input", x, "--output", out.resolve("J.npy")),
+        notModel + ": not an ONNX model");
+  }
+
+  @Test
   void negativePartitionsAndSamples() throws IOException {
     assertUserError(run("jacobian", "--spec", spec("mlp.fn"), "--input", x, "--output", out.resolve("J.npy"),
         "--partitions", "-3"), "--partitions", "-3");

@@ -6,9 +6,7 @@ import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.Node;
-import io.batchjac.engine.lang.SpecParser;
 import io.batchjac.engine.tensor.Shape;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +27,7 @@ public final class CompiledSpec {
 
   CompiledSpec(SpecSource source) {
     this.source = source;
-    this.graph = SpecParser.parse(source.text(), source.name(),
-        source.baseDir() == null ? null : Path.of(source.baseDir())).graph();
+    this.graph = source.compile().graph();
   }
 
   public SpecSource source() {

@@ -1,5 +1,6 @@
 package io.batchjac.udfs;
 
+import io.batchjac.engine.api.SpecLoader;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
@@ -27,7 +28,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <pre>{@code
  * DerivativeTransformer t = new DerivativeTransformer()
- *     .setSpec("conf/examples/borehole.fn")   // a .fn path or an inline spec
+ *     .setSpec("conf/examples/borehole.fn")   // a .fn or .onnx path, or an inline spec
  *     .setInputCol("x")                       // array<double> (other numeric arrays are cast)
  *     .setOutputCol("grad")
  *     .setMode("gradient");                   // jacobian (default), gradient, jvp, vjp, hessian, eval
@@ -35,9 +36,11 @@ import org.apache.spark.sql.types.StructType;
  * }</pre>
  *
  * <p>Params: {@code spec} holds the spec's TEXT (a path given to {@link #setSpec} is read at
- * once), so a saved model carries its function; {@code specName} (the path as given, or
- * {@code <inline>}) names it in errors, and {@code specDir} is the directory {@code load("...")}
- * paths are relative to, which must still hold those files where the model is used. {@code mode}
+ * once), so a saved model carries its function; for an ONNX model ({@code specFormat}
+ * {@code onnx}) it holds the model file's bytes in Base64, weights included. {@code specName}
+ * (the path as given, or {@code <inline>}) names it in errors, and {@code specDir} is the
+ * directory a {@code .fn} spec's {@code load("...")} paths are relative to, which must still hold
+ * those files where the model is used. {@code mode}
  * picks the operation and the output type: {@code jacobian} and {@code hessian} give
  * array&lt;array&lt;double&gt;&gt; (M x N, N x N), the others array&lt;double&gt; (gradient N, jvp
  * M, vjp N, eval M). {@code jvp} and {@code vjp} read the tangent (N values) or cotangent (M
@@ -56,11 +59,14 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   public static final List<String> MODES = List.of("jacobian", "gradient", "jvp", "vjp", "hessian", "eval");
   /** The backends. */
   public static final List<String> BACKENDS = List.of("auto", "forward", "reverse");
+  /** The spec formats: the function language, or an ONNX model. */
+  public static final List<String> FORMATS = List.of("fn", "onnx");
 
   private final String uid;
   private final Param<String> spec;
   private final Param<String> specName;
   private final Param<String> specDir;
+  private final Param<String> specFormat;
   private final Param<String> inputCol;
   private final Param<String> outputCol;
   private final Param<String> tangentCol;
@@ -74,10 +80,13 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
 
   public DerivativeTransformer(String uid) {
     this.uid = uid;
-    spec = new Param<>(this, "spec", "the function spec's text (setSpec also takes a .fn path and reads it)");
-    specName = new Param<>(this, "specName", "the spec's name in error messages: its .fn path as given, or <inline>");
+    spec = new Param<>(this, "spec", "the function spec's text, or an ONNX model's bytes in Base64 (setSpec also takes a .fn or .onnx path and reads it)");
+    specName = new Param<>(this, "specName", "the spec's name in error messages: its .fn or .onnx path as given, or <inline>");
     specDir = new Param<>(this, "specDir",
         "the directory load(\"...\") paths in the spec are relative to (empty: the current directory)");
+    specFormat = new Param<>(this, "specFormat",
+        "what spec holds: fn (function-language text) or onnx (an ONNX model file's bytes, Base64)",
+        ParamValidators.inArray(FORMATS.toArray(new String[0])));
     inputCol = new Param<>(this, "inputCol", "input column: array of the N input values");
     outputCol = new Param<>(this, "outputCol", "output column (must not exist yet)");
     tangentCol = new Param<>(this, "tangentCol",
@@ -91,6 +100,7 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
         ParamValidators.gtEq(1));
     setDefault(specName, "<inline>");
     setDefault(specDir, "");
+    setDefault(specFormat, "fn");
     setDefault(outputCol, uid + "__output");
     setDefault(backend, "auto");
     setDefault(mode, "jacobian");
@@ -114,6 +124,10 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
 
   public Param<String> specDir() {
     return specDir;
+  }
+
+  public Param<String> specFormat() {
+    return specFormat;
   }
 
   public Param<String> inputCol() {
@@ -143,8 +157,8 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   // ------------------------------------------------------------------ setters and getters
 
   /**
-   * Sets the function: a path to a {@code .fn} file (read now; its text is what is kept and
-   * saved) or an inline spec. The spec is compiled at once, so a spec error is thrown here as a
+   * Sets the function: a path to a {@code .fn} file or an {@code .onnx} model (read now; its
+   * content is what is kept and saved) or an inline spec. The spec is compiled at once, so a spec error is thrown here as a
    * {@code SpecException} ({@code file:line:column: problem}).
    */
   public DerivativeTransformer setSpec(String pathOrSpec) {
@@ -153,6 +167,7 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     set(spec, src.text());
     set(specName, src.name());
     set(specDir, src.baseDir() == null ? "" : src.baseDir());
+    set(specFormat, src.format() == SpecLoader.Format.ONNX ? "onnx" : "fn");
     return this;
   }
 
@@ -199,6 +214,11 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     return $(specDir);
   }
 
+  /** {@code fn} or {@code onnx}. */
+  public String getSpecFormat() {
+    return $(specFormat);
+  }
+
   public String getInputCol() {
     return isDefined(inputCol) ? $(inputCol) : null;
   }
@@ -227,7 +247,8 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   public SpecSource getSpecSource() {
     String dir = getSpecDir();
     return new SpecSource(require(getSpec(), "spec", "setSpec(path or inline spec)"), getSpecName(),
-        dir == null || dir.isEmpty() ? null : dir);
+        dir == null || dir.isEmpty() ? null : dir,
+        getSpecFormat().equals("onnx") ? SpecLoader.Format.ONNX : SpecLoader.Format.FUNCTION_LANGUAGE);
   }
 
   // ------------------------------------------------------------------ Transformer

@@ -1,31 +1,48 @@
 package io.batchjac.udfs;
 
+import io.batchjac.engine.api.SpecLoader;
+import io.batchjac.engine.lang.Spec;
 import io.batchjac.engine.lang.SpecException;
 import io.batchjac.engine.lang.SpecParser;
-import java.io.IOException;
+import io.batchjac.engine.lang.TensorFiles;
 import java.io.Serializable;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.Base64;
 
 /**
  * A function spec as text: its {@code text}, the {@code name} its errors start with (the file
- * path as given, or {@code <inline>}) and the directory {@code load("...")} paths are relative
- * to ({@code baseDir}, absolute; null for the current directory). Equal sources compile to the
- * same function, so a source is the key of the {@link SpecCache}.
+ * path as given, or {@code <inline>}), the directory {@code load("...")} paths are relative
+ * to ({@code baseDir}, absolute; null for the current directory) and its {@code format}. For the
+ * function language the text is the spec itself; for an ONNX model ({@link
+ * SpecLoader.Format#ONNX}) it is the model file's bytes in Base64, so that a source (and a saved
+ * Transformer) carries the whole model. Equal sources compile to the same function, so a source
+ * is the key of the {@link SpecCache}.
  *
- * <p>{@link #resolve(String)} turns what a user wrote (a {@code .fn} path or an inline spec) into
- * a source: a string is a file path when it is one line (no {@code ;}, no newline) and ends with
- * {@code .fn} or names an existing file; otherwise it is inline when it contains {@code ;} or a
- * newline or starts with {@code input}.
+ * <p>{@link #resolve(String)} turns what a user wrote (a {@code .fn} or {@code .onnx} path or an
+ * inline spec) into a source: a string is a file path when it is one line (no {@code ;}, no
+ * newline) and ends with {@code .fn} or {@code .onnx} or names an existing file; otherwise it is
+ * inline when it contains {@code ;} or a newline or starts with {@code input}.
  */
-public record SpecSource(String text, String name, String baseDir) implements Serializable {
+public record SpecSource(String text, String name, String baseDir, SpecLoader.Format format) implements Serializable {
   public SpecSource {
-    if (text == null || name == null) {
-      throw new IllegalArgumentException("a spec source needs its text and name");
+    if (text == null || name == null || format == null) {
+      throw new IllegalArgumentException("a spec source needs its text, name and format");
     }
+  }
+
+  /** A function-language source. */
+  public SpecSource(String text, String name, String baseDir) {
+    this(text, name, baseDir, SpecLoader.Format.FUNCTION_LANGUAGE);
+  }
+
+  /** Compiles the source (through {@link SpecLoader}, the engine's one entry point for spec files). */
+  public Spec compile() {
+    byte[] content = format == SpecLoader.Format.ONNX ? Base64.getDecoder().decode(text)
+        : text.getBytes(StandardCharsets.UTF_8);
+    return SpecLoader.parse(format, content, name, baseDir == null ? null : Path.of(baseDir), TensorFiles.disk());
   }
 
   /** An inline spec: errors name {@code <inline>}, {@code load} paths are relative to the current directory. */
@@ -34,45 +51,46 @@ public record SpecSource(String text, String name, String baseDir) implements Se
   }
 
   /**
-   * Reads a {@code .fn} file (UTF-8). A missing or unreadable file is the
-   * {@link SpecException} that {@link SpecParser#parseFile(Path)} gives for it.
+   * Reads a {@code .fn} file (UTF-8) or an {@code .onnx} model. A missing or unreadable file is
+   * the {@link SpecException} that {@link SpecLoader#read(Path)} gives for it.
    */
   public static SpecSource file(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      SpecParser.parseFile(file); // throws the parser's standard message for this file
-      throw new UncheckedIOException("cannot read " + file, e);
-    }
+    SpecLoader.Format format = SpecLoader.Format.of(file.toString());
+    byte[] content = SpecLoader.read(file);
+    String text = format == SpecLoader.Format.ONNX ? Base64.getEncoder().encodeToString(content)
+        : new String(content, StandardCharsets.UTF_8);
     Path dir = file.toAbsolutePath().normalize().getParent();
-    return new SpecSource(text, file.toString(), dir == null ? null : dir.toString());
+    return new SpecSource(text, file.toString(), dir == null ? null : dir.toString(), format);
   }
 
-  /** True when {@code spec} is read as a path to a {@code .fn} file rather than as inline text. */
+  /** True when {@code spec} is read as a path to a spec file rather than as inline text. */
   public static boolean isPath(String spec) {
     String s = spec.strip();
     if (s.contains("\n") || s.contains(";")) {
       return false;
     }
-    return s.endsWith(".fn") || isFile(s) || !s.startsWith("input");
+    return s.endsWith(".fn") || isOnnx(s) || isFile(s) || !s.startsWith("input");
   }
 
-  /** A {@code .fn} path or an inline spec, as the SQL functions and the Transformer take it. */
+  private static boolean isOnnx(String s) {
+    return SpecLoader.Format.of(s) == SpecLoader.Format.ONNX;
+  }
+
+  /** A {@code .fn} or {@code .onnx} path or an inline spec, as the SQL functions and the Transformer take it. */
   public static SpecSource resolve(String spec) {
     if (spec == null) {
       throw new IllegalArgumentException("the spec is null");
     }
     String s = spec.strip();
     if (s.isEmpty()) {
-      throw new IllegalArgumentException("the spec is empty: give a path to a .fn file or an inline spec "
+      throw new IllegalArgumentException("the spec is empty: give a path to a .fn file or an .onnx model, or an inline spec "
           + "such as 'input x[2]; output x[0] * sin(x[1])'");
     }
     if (!isPath(spec)) {
       return inline(spec);
     }
-    if (!s.endsWith(".fn") && !isFile(s)) {
-      throw new SpecException(s, "neither an existing .fn file nor an inline spec (inline specs contain ';' "
+    if (!s.endsWith(".fn") && !isOnnx(s) && !isFile(s)) {
+      throw new SpecException(s, "neither an existing .fn or .onnx file nor an inline spec (inline specs contain ';' "
           + "or a newline, or start with 'input', e.g. 'input x[2]; output x[0] * sin(x[1])')", null);
     }
     Path p;

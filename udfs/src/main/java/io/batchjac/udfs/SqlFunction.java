@@ -88,7 +88,7 @@ public enum SqlFunction {
   /** The arguments block of {@code DESCRIBE FUNCTION EXTENDED}. */
   public String arguments() {
     StringBuilder sb = new StringBuilder("\n    Arguments:\n");
-    sb.append("      * spec - a path to a .fn file, or an inline spec such as\n"
+    sb.append("      * spec - a path to a .fn file or an ONNX model (.onnx), or an inline spec such as\n"
         + "          'input x[2]; output x[0] * cos(x[1])' (statements separated by ';')\n");
     sb.append("      * x - array<double> of the N input values (all inputs flattened row-major and\n"
         + "          concatenated in declaration order); other numeric arrays are cast. A null x\n"

@@ -244,6 +244,40 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
     }
   }
 
+  @Test
+  void anOnnxModelIsSavedInsideTheTransformer(@TempDir Path dir) throws Exception {
+    Path model = Files.copy(Path.of(TestSupport.example("torch_mlp.onnx")), dir.resolve("model.onnx"));
+    Dataset<Row> df = samples().withColumn("x4", expr("slice(mx, 1, 4)"));
+    DerivativeTransformer t = new DerivativeTransformer().setSpec(model.toString()).setInputCol("x4")
+        .setOutputCol("j");
+    assertEquals("onnx", t.getSpecFormat());
+    List<Row> before = byId(t.transform(df));
+
+    String path = dir.resolve("saved").toString();
+    t.write().overwrite().save(path);
+    Files.delete(model); // the saved Transformer carries the model's bytes
+    SpecCache.clear();
+    DerivativeTransformer loaded = DerivativeTransformer.load(path);
+    assertEquals("onnx", loaded.getSpecFormat());
+    assertEquals(model.toString(), loaded.getSpecName());
+    List<Row> after = byId(loaded.transform(df));
+
+    Graph f = io.batchjac.engine.api.SpecLoader.load(Path.of(TestSupport.example("torch_mlp.onnx"))).graph();
+    Engine e = TestSupport.engine();
+    for (int i = 0; i < ROWS; i++) {
+      double[] x = vector(before.get(i).getAs("x4"));
+      double[] expected = e.batchedJacobian(f, Backend.auto(), Tensor.of(Shape.of(1, 4), x)).data(); // (3, 4, 1)
+      double[][] jb = matrix(before.get(i).getAs("j"));
+      double[][] ja = matrix(after.get(i).getAs("j"));
+      for (int m = 0; m < 3; m++) {
+        for (int n = 0; n < 4; n++) {
+          assertEquals(expected[m + 3 * n], jb[m][n], TOL, "row " + i);
+          assertEquals(jb[m][n], ja[m][n], 0.0, "row " + i + " after loading");
+        }
+      }
+    }
+  }
+
   /** id, position, value: one row per array element. */
   private static Dataset<Row> flatten(Dataset<Row> df, String arrayCol) {
     return df.select(col("id"), posexplode(col(arrayCol))).orderBy("id", "pos");

@@ -42,7 +42,11 @@ class SpecCacheTest {
     SpecException missing = assertThrows(SpecException.class, () -> SpecSource.resolve("inputs/nope.fn"));
     assertTrue(missing.getMessage().startsWith("inputs/nope.fn: spec file not found"), missing.getMessage());
     SpecException neither = assertThrows(SpecException.class, () -> SpecSource.resolve("output x"));
-    assertTrue(neither.getMessage().contains("neither an existing .fn file nor an inline spec"), neither.getMessage());
+    assertTrue(neither.getMessage().contains("neither an existing .fn or .onnx file nor an inline spec"),
+        neither.getMessage());
+    SpecException missingModel = assertThrows(SpecException.class, () -> SpecSource.resolve("inputs/nope.onnx"));
+    assertTrue(missingModel.getMessage().startsWith("inputs/nope.onnx: ONNX model file not found"),
+        missingModel.getMessage());
     IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> SpecSource.resolve("  "));
     assertTrue(empty.getMessage().contains("the spec is empty"), empty.getMessage());
   }

@@ -298,4 +298,30 @@ class SqlFunctionsTest {
     }
     return sb.toString();
   }
+  @Test
+  void jacobianOfAnOnnxModelEqualsPyTorch() throws java.io.IOException {
+    // conf/examples/torch_mlp.onnx is the engine's fixture mlp64.onnx; PyTorch's Jacobians are beside it
+    java.nio.file.Path fixtures = java.nio.file.Path.of("../engine/src/test/resources/onnx");
+    Tensor x = io.batchjac.engine.tensor.Npy.read(fixtures.resolve("mlp64.x.npy"));     // (5, 4)
+    Tensor torchJ = io.batchjac.engine.tensor.Npy.read(fixtures.resolve("mlp64.jac.npy")); // (5, 3, 4)
+    String model = TestSupport.example("torch_mlp.onnx");
+    for (int b = 0; b < 5; b++) {
+      StringBuilder arr = new StringBuilder("array(");
+      for (int n = 0; n < 4; n++) {
+        arr.append(n > 0 ? ", " : "").append(Double.toString(x.get(b, n))).append("D");
+      }
+      Row r = spark.sql("SELECT jacobian('" + model + "', " + arr + ")) AS j").first();
+      double[][] j = matrix(r.get(0));
+      for (int m = 0; m < 3; m++) {
+        for (int n = 0; n < 4; n++) {
+          double t = torchJ.get(b, m, n);
+          assertEquals(t, j[m][n], 1e-10 * Math.max(1, Math.abs(t)), "J[" + m + ", " + n + "] of sample " + b);
+        }
+      }
+    }
+    AnalysisException e = assertThrows(AnalysisException.class, () -> spark.sql(
+        "SELECT jacobian('../engine/src/test/resources/onnx/refused_reshape.onnx', array(1D, 2D, 3D, 4D))").first());
+    assertTrue(e.getMessage().contains("refused_reshape.onnx: node '"), e.getMessage());
+    assertTrue(e.getMessage().contains("(Reshape): reshaping to [2, -1] moves the batch axis"), e.getMessage());
+  }
 }

@@ -32,7 +32,7 @@ final class BenchCommand implements Callable<Integer> {
   @Spec
   CommandSpec spec;
 
-  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
+  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file, an ONNX model (.onnx) or an inline spec.")
   String specPath;
 
   @Option(names = "--batch", defaultValue = "65536", paramLabel = "B", description = "Samples per run (default ${DEFAULT-VALUE}).")

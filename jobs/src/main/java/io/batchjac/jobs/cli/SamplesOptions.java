@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
  * {@code --samples} with {@code --seed}.
  */
 final class SamplesOptions {
-  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file or an inline spec.")
+  @Option(names = "--spec", required = true, paramLabel = "F.fn", description = "The function: a .fn file, an ONNX model (.onnx) or an inline spec.")
   String spec;
 
   @Option(names = "--input", paramLabel = "X", description = "Samples: .npy ((B, N) C order or (N, B) Fortran order), .parquet or .csv.")

@@ -1,5 +1,6 @@
 package io.batchjac.jobs.core;
 
+import io.batchjac.engine.api.SpecLoader;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.lang.SpecParser;
 import io.batchjac.engine.lang.TensorFiles;
@@ -8,23 +9,24 @@ import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A function spec as it travels to executors: its text, its source name, and every tensor its
+ * A function spec as it travels to executors: its kind ({@code .fn} text or an ONNX model), its
+ * content (the file's bytes), its source name, and every tensor a {@code .fn} file's
  * {@code load("...")} statements read on the driver, so that executors need no access to the
- * spec's files. {@link #graph()} parses it once per JVM and caches the result.
+ * spec's files (an ONNX model carries its weights inside). {@link #graph()} compiles it once per
+ * JVM, through {@link SpecLoader}, and caches the result.
  */
 public final class SpecBundle implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Map<String, Graph> CACHE = new ConcurrentHashMap<>();
 
-  private final String text;
+  private final SpecLoader.Format format;
+  private final byte[] content;
   private final String name;
   private final String baseDir;
   private final HashMap<String, StoredTensor> files;
@@ -33,43 +35,36 @@ public final class SpecBundle implements Serializable {
 
   private record StoredTensor(int[] dims, double[] data, boolean fortran) implements Serializable {}
 
-  private SpecBundle(String text, String name, String baseDir, HashMap<String, StoredTensor> files) {
-    this.text = text;
+  private SpecBundle(SpecLoader.Format format, byte[] content, String name, String baseDir,
+      HashMap<String, StoredTensor> files) {
+    this.format = format;
+    this.content = content;
     this.name = name;
     this.baseDir = baseDir;
     this.files = files;
-    this.key = name + "\u0000" + text.hashCode() + "\u0000" + text.length() + "\u0000" + System.identityHashCode(this)
-        + "\u0000" + System.nanoTime();
+    this.key = name + "\u0000" + java.util.Arrays.hashCode(content) + "\u0000" + content.length + "\u0000"
+        + System.identityHashCode(this) + "\u0000" + System.nanoTime();
   }
 
-  /** Reads and parses a {@code .fn} file on the driver (errors are {@code SpecException}s). */
+  /** Reads and compiles a {@code .fn} file or an ONNX model on the driver (errors are {@code SpecException}s). */
   public static SpecBundle ofFile(Path file) {
-    String text;
-    try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
-    } catch (NoSuchFileException e) {
-      // let the parser produce its standard message
-      SpecParser.parseFile(file);
-      throw new IllegalStateException("unreachable");
-    } catch (IOException e) {
-      SpecParser.parseFile(file);
-      throw new IllegalStateException("cannot read " + file + ": " + e.getMessage(), e);
-    }
-    return of(text, file.toString(), file.toAbsolutePath().getParent());
+    return of(SpecLoader.Format.of(file.toString()), SpecLoader.read(file), file.toString(),
+        file.toAbsolutePath().getParent());
   }
 
   /** An inline spec ({@code load} relative to the current directory). */
   public static SpecBundle ofInline(String text) {
-    return of(text, SpecParser.INLINE, Path.of("").toAbsolutePath());
+    return of(SpecLoader.Format.FUNCTION_LANGUAGE, text.getBytes(StandardCharsets.UTF_8), SpecParser.INLINE,
+        Path.of("").toAbsolutePath());
   }
 
-  /** A path to a {@code .fn} file, or inline spec text (anything containing a newline or ';'). */
+  /** A path to a {@code .fn} or {@code .onnx} file, or inline spec text (anything containing a newline or ';'). */
   public static SpecBundle of(String specArgument) {
     boolean inline = specArgument.contains("\n") || specArgument.contains(";");
     return inline ? ofInline(specArgument) : ofFile(Path.of(specArgument));
   }
 
-  private static SpecBundle of(String text, String name, Path baseDir) {
+  private static SpecBundle of(SpecLoader.Format format, byte[] content, String name, Path baseDir) {
     HashMap<String, StoredTensor> loaded = new HashMap<>();
     TensorFiles disk = TensorFiles.disk();
     TensorFiles recording = new TensorFiles() {
@@ -85,8 +80,8 @@ public final class SpecBundle implements Serializable {
         return t;
       }
     };
-    Graph g = SpecParser.parse(text, name, baseDir, recording).graph();
-    SpecBundle b = new SpecBundle(text, name, baseDir == null ? null : baseDir.toString(), loaded);
+    Graph g = SpecLoader.parse(format, content, name, baseDir, recording).graph();
+    SpecBundle b = new SpecBundle(format, content, name, baseDir == null ? null : baseDir.toString(), loaded);
     b.graph = g;
     return b;
   }
@@ -127,6 +122,6 @@ public final class SpecBundle implements Serializable {
         return Tensor.of(Shape.of(s.dims()), s.data(), s.fortran() ? Tensor.Order.F : Tensor.Order.C);
       }
     };
-    return SpecParser.parse(text, name, baseDir == null ? null : Path.of(baseDir), shipped).graph();
+    return SpecLoader.parse(format, content, name, baseDir == null ? null : Path.of(baseDir), shipped).graph();
   }
 }
