@@ -6,6 +6,13 @@ import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.engine.tensor.Npy;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import io.batchjac.jobs.core.DerivativeJob;
+import io.batchjac.jobs.core.JobRequest;
+import io.batchjac.jobs.core.Operation;
+import io.batchjac.jobs.core.SpecBundle;
 import io.batchjac.udfs.BatchjacExtensions;
 import io.batchjac.udfs.DerivativeTransformer;
 import java.util.Arrays;
@@ -17,7 +24,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * Rows per second of the Borehole gradient (issue 4's benchmark): the SQL function and the
  * Transformer on {@code local[2]} over a cached DataFrame of random inputs, written to Spark's
- * {@code noop} sink, next to Spark's own cost of a trivial array expression; and, without Spark,
+ * {@code noop} sink, next to Spark's own cost of a trivial array expression and the jobs' path
+ * on the same rows ({@code .npy} in, the {@code (1, 8, B)} Jacobian {@code .npy} out); and, without Spark,
  * the per-row cost of a compiled operation ({@link PreparedOp}) on one thread. Each figure is
  * the best and median of 5 runs after a warm-up run.
  *
@@ -44,9 +52,51 @@ public final class SqlThroughput {
       DerivativeTransformer t = new DerivativeTransformer().setSpec(spec).setInputCol("x").setOutputCol("g")
           .setMode("gradient");
       report("DerivativeTransformer gradient, batched", rows, () -> noop(t.transform(data)));
+      java.nio.file.Path npy = npyOf(data, rows);
       data.unpersist();
+      report("jobs: jacobian .npy -> .npy (same rows)", rows, () -> npyJob(spark, spec, npy));
+      deleteQuietly(npy);
+      deleteQuietly(npy.resolveSibling("gradient.npy"));
     } finally {
       spark.stop();
+    }
+  }
+
+  /** The same rows as a (B, 8) C-order .npy file in the temporary directory. */
+  private static java.nio.file.Path npyOf(Dataset<Row> data, int rows) {
+    double[] x = new double[rows * 8];
+    int i = 0;
+    for (Row r : data.collectAsList()) {
+      java.util.List<Double> v = r.getList(0);
+      for (int k = 0; k < 8; k++) {
+        x[i++] = v.get(k);
+      }
+    }
+    try {
+      java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("sql-throughput");
+      java.nio.file.Path file = dir.resolve("x.npy");
+      Npy.write(file, Tensor.of(Shape.of(rows, 8), x, Tensor.Order.C));
+      return file;
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** The jobs' path on those rows: the (1, 8, B) Jacobian (the gradient) written to an .npy. */
+  private static void npyJob(SparkSession spark, String spec, java.nio.file.Path input) {
+    try {
+      DerivativeJob.run(spark, new JobRequest(SpecBundle.of(spec), Operation.JACOBIAN, "auto", 0, java.util.List.of(),
+          input, -1, 0, null, java.util.Map.of(), input.resolveSibling("gradient.npy"), true, 0));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteQuietly(java.nio.file.Path p) {
+    try {
+      java.nio.file.Files.deleteIfExists(p);
+    } catch (java.io.IOException ignored) {
+      // a temporary file
     }
   }
 

@@ -5,6 +5,7 @@ import static io.batchjac.it.Checks.assertNpyEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.SpecLoader;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.stats.PairMeasures;
@@ -92,22 +93,41 @@ class SubmitIT {
   }
 
   @Test
-  void sqlFunctionsComeFromTheExtensionConf() throws Exception {
+  void sqlFunctionsComeFromTheExtensionConfAndReadOnnxModels() throws Exception {
+    Path onnx = ClusterEnv.example("torch_mlp.onnx");
     SparkSubmitter.Result r = SparkSubmitter.submit(cluster,
         List.of("spark.sql.extensions=io.batchjac.udfs.BatchjacExtensions"), "io.batchjac.jobs.SqlJob",
-        List.of("SELECT id, gradient('" + ClusterEnv.example("ishigami.fn") + "', array(CAST(id AS DOUBLE) / 10, 1.0D, 2.0D)) AS g"
+        List.of("SELECT id, gradient('" + ClusterEnv.example("ishigami.fn") + "', array(CAST(id AS DOUBLE) / 10, 1.0D, 2.0D)) AS g,"
+            + " jacobian('" + onnx + "', array(CAST(id AS DOUBLE) / 40, 0.5D, -0.25D, 1.0D)) AS j"
             + " FROM range(0, 40, 1, 4) ORDER BY id", "--rows", "40"),
         TIMEOUT);
     assertEquals(0, r.status(), r::toString);
     List<String> lines = r.out().lines().filter(l -> l.contains("|")).toList();
-    assertEquals("id | g", lines.get(0), r::toString);
+    assertEquals("id | g | j", lines.get(0), r::toString);
     assertEquals(41, lines.size(), r::toString);
     Graph f = Checks.graph("ishigami.fn");
+    Graph model = SpecLoader.load(onnx).graph();
     for (int id = 0; id < 40; id++) {
-      Tensor g = Checks.ENGINE.gradient(f, Backend.auto(), Checks.batch(new double[] {id / 10.0, 1.0, 2.0}, 1, 3));
-      double[] v = g.data();
-      assertEquals(id + " | [" + v[0] + ", " + v[1] + ", " + v[2] + "]", lines.get(id + 1), "row " + id);
+      double[] g = Checks.ENGINE.gradient(f, Backend.auto(), Checks.batch(new double[] {id / 10.0, 1.0, 2.0}, 1, 3)).data();
+      Tensor jac = Checks.ENGINE.batchedJacobian(model, Backend.auto(),
+          Checks.batch(new double[] {id / 40.0, 0.5, -0.25, 1.0}, 1, 4));
+      assertEquals(id + " | [" + g[0] + ", " + g[1] + ", " + g[2] + "] | " + rowsOf(jac), lines.get(id + 1), "row " + id);
     }
+  }
+
+  /** A one-sample (M, N, 1) Jacobian as the sql command prints it: [[J00, J01, ...], [J10, ...], ...]. */
+  private static String rowsOf(Tensor jac) {
+    int m = jac.shape().dims()[0];
+    int n = jac.shape().dims()[1];
+    List<String> rows = new ArrayList<>();
+    for (int i = 0; i < m; i++) {
+      List<String> cells = new ArrayList<>();
+      for (int k = 0; k < n; k++) {
+        cells.add(String.valueOf(jac.data()[i + m * k])); // Fortran order: (i, k, 0) at i + M k
+      }
+      rows.add("[" + String.join(", ", cells) + "]");
+    }
+    return "[" + String.join(", ", rows) + "]";
   }
 
   @Test
