@@ -18,11 +18,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The bad-input corpus, run as jobs on a real cluster (driver here, executors in the Workers'
@@ -31,8 +30,9 @@ import org.junit.jupiter.api.Test;
  * result.
  */
 class BadInputIT {
-  private static SparkCluster cluster;
-  private static SparkSession spark;
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.withDriverSession("bad-input-it");
+
   private static Path dir;
   private static final int B = 64;
   private static final int N = 16;
@@ -42,18 +42,6 @@ class BadInputIT {
   @BeforeAll
   static void start() throws Exception {
     dir = Checks.freshDir("bad-input-it");
-    cluster = SparkCluster.start("bad-input-it", 2, 1);
-    spark = ClusterSession.open(cluster, "BadInputIT");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @BeforeEach
@@ -182,7 +170,7 @@ class BadInputIT {
   @Test
   void nullsInAParquetTable() throws IOException {
     Path table = dir.resolve("nulls.parquet");
-    spark.range(0, 100, 1, 2)
+    CLUSTER.spark().range(0, 100, 1, 2)
         .selectExpr("CAST(id AS DOUBLE) / 100 AS a", "IF(id = 42, NULL, CAST(id AS DOUBLE)) AS b", "1.0D AS c")
         .write().mode("overwrite").parquet(table.toString());
     Path spec = Files.writeString(dir.resolve("abc.fn"), "input a\ninput b\ninput c\noutput y = a * b + sin(c)\n");

@@ -22,10 +22,9 @@ import org.apache.spark.scheduler.SparkListenerJobEnd;
 import org.apache.spark.scheduler.SparkListenerJobStart;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 import org.apache.spark.scheduler.SparkListenerTaskStart;
-import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Faults on a real cluster: an executor JVM killed (SIGKILL, by PID) in the middle of a jacobian
@@ -33,25 +32,14 @@ import org.junit.jupiter.api.Test;
  * every task attempt fails, which must end in one clear error and no output.
  */
 class FaultIT {
-  private static SparkCluster cluster;
-  private static SparkSession spark;
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.withDriverSession("fault-it");
+
   private static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     dir = Checks.freshDir("fault-it");
-    cluster = SparkCluster.start("fault-it", 2, 1);
-    spark = ClusterSession.open(cluster, "FaultIT");
-  }
-
-  @AfterAll
-  static void stop() {
-    if (spark != null) {
-      spark.stop();
-    }
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   /** Kills the executor of the {@code killAt}-th task start, once; records what Spark saw. */
@@ -83,7 +71,7 @@ class FaultIT {
     public void onTaskStart(SparkListenerTaskStart e) {
       if (started.incrementAndGet() == killAt && killed.compareAndSet(false, true)) {
         String id = e.taskInfo().executorId();
-        Optional<ProcessHandle> p = cluster.executorProcesses().stream()
+        Optional<ProcessHandle> p = CLUSTER.cluster().executorProcesses().stream()
             .filter(h -> SparkCluster.commandLine(h).contains("--executor-id " + id + " "))
             .findFirst();
         p.ifPresent(h -> {
@@ -91,7 +79,7 @@ class FaultIT {
           h.destroyForcibly();
         });
         if (p.isEmpty()) {
-          searched = "executor " + id + " not among " + cluster.describeProcesses();
+          searched = "executor " + id + " not among " + CLUSTER.cluster().describeProcesses();
         }
       }
     }
@@ -120,11 +108,11 @@ class FaultIT {
     cli(concat(job, "--output", undisturbed)).ok();
 
     ExecutorKiller killer = new ExecutorKiller(6);
-    spark.sparkContext().addSparkListener(killer);
+    CLUSTER.spark().sparkContext().addSparkListener(killer);
     try {
       cli(concat(job, "--output", disturbed)).ok();
     } finally {
-      spark.sparkContext().removeSparkListener(killer);
+      CLUSTER.spark().sparkContext().removeSparkListener(killer);
     }
     assertTrue(killer.killedExecutor != null, () -> "an executor process was found and killed: " + killer.searched);
     // The listener bus is asynchronous: wait for it to deliver the job's events.
@@ -145,7 +133,7 @@ class FaultIT {
     // A Parquet table whose file is readable on the driver (footer and schema intact) but whose
     // column data is garbage: every executor attempt at reading it fails.
     Path table = dir.resolve("corrupt.parquet");
-    spark.range(0, 20_000, 1, 1)
+    CLUSTER.spark().range(0, 20_000, 1, 1)
         .selectExpr("array(CAST(id AS DOUBLE) / 1000, CAST(id AS DOUBLE) / 3000, 1.0D) AS x")
         .write().parquet(table.toString());
     Path part;

@@ -24,9 +24,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * spark-submit of the shaded application jar, in client mode, against a standalone cluster of a
@@ -34,21 +34,15 @@ import org.junit.jupiter.api.Test;
  * Spark's class path, so every batchjac class comes from the application jar.
  */
 class SubmitIT {
+  @RegisterExtension
+  static final ClusterExtension CLUSTER = ClusterExtension.clusterOnly("submit-it");
+
   private static final Duration TIMEOUT = Duration.ofMinutes(3);
-  private static SparkCluster cluster;
   private static Path dir;
 
   @BeforeAll
   static void start() throws Exception {
     dir = Checks.freshDir("submit-it");
-    cluster = SparkCluster.start("submit-it", 2, 1);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (cluster != null) {
-      cluster.close();
-    }
   }
 
   @Test
@@ -57,7 +51,7 @@ class SubmitIT {
     double[] x = Checks.rows(11, b, 16, -2, 2);
     Path in = Checks.writeNpy(dir.resolve("mlp-x.npy"), x, b, 16);
     Path out = dir.resolve("mlp-jac.npy");
-    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.JacobianJob",
+    SparkSubmitter.Result r = SparkSubmitter.submit(CLUSTER.cluster(), List.of(), "io.batchjac.jobs.JacobianJob",
         List.of("--spec", ClusterEnv.example("mlp.fn").toString(), "--input", in.toString(),
             "--output", out.toString(), "--partitions", "5"),
         TIMEOUT);
@@ -83,7 +77,7 @@ class SubmitIT {
     Path table = dir.resolve("borehole.parquet");
     writeParquet(table, names, x, b);
     Path out = dir.resolve("borehole-jac.npy");
-    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.JacobianJob",
+    SparkSubmitter.Result r = SparkSubmitter.submit(CLUSTER.cluster(), List.of(), "io.batchjac.jobs.JacobianJob",
         List.of("--spec", ClusterEnv.example("borehole.fn").toString(), "--input", table.toString(),
             "--output", out.toString(), "--partitions", "3"),
         TIMEOUT);
@@ -95,7 +89,7 @@ class SubmitIT {
   @Test
   void sqlFunctionsComeFromTheExtensionConfAndReadOnnxModels() throws Exception {
     Path onnx = ClusterEnv.example("torch_mlp.onnx");
-    SparkSubmitter.Result r = SparkSubmitter.submit(cluster,
+    SparkSubmitter.Result r = SparkSubmitter.submit(CLUSTER.cluster(),
         List.of("spark.sql.extensions=io.batchjac.udfs.BatchjacExtensions"), "io.batchjac.jobs.SqlJob",
         List.of("SELECT id, gradient('" + ClusterEnv.example("ishigami.fn") + "', array(CAST(id AS DOUBLE) / 10, 1.0D, 2.0D)) AS g,"
             + " jacobian('" + onnx + "', array(CAST(id AS DOUBLE) / 40, 0.5D, -0.25D, 1.0D)) AS j"
@@ -134,7 +128,7 @@ class SubmitIT {
   void sensitivityOnTheClusterEqualsTheInProcessAnalysis() throws Exception {
     long samples = 50_000;
     Path out = dir.resolve("gfunction-sensitivity");
-    SparkSubmitter.Result r = SparkSubmitter.submit(cluster, List.of(), "io.batchjac.jobs.SensitivityJob",
+    SparkSubmitter.Result r = SparkSubmitter.submit(CLUSTER.cluster(), List.of(), "io.batchjac.jobs.SensitivityJob",
         List.of("--spec", ClusterEnv.example("gfunction.fn").toString(), "--samples", String.valueOf(samples),
             "--seed", "5", "--partitions", "6", "--output", out.toString()),
         TIMEOUT);
