@@ -46,7 +46,8 @@ fi
 
 mkdir -p "$results"
 tmp="$(mktemp -d "$results/.compare.XXXXXX")"
-trap 'rm -rf "$tmp"' EXIT
+# raw results of a failed run stay in $tmp for inspection; a successful run moves them out
+trap 'rc=$?; if [[ $rc -eq 0 ]]; then rm -rf "$tmp"; else echo "compare.sh: raw results so far are in $tmp" >&2; fi' EXIT
 start=$(date +%s)
 cd "$root"   # JMH and the report find conf/examples from the working directory
 
@@ -58,18 +59,18 @@ java -cp "$jar" io.batchjac.bench.compare.MachineLimits "$tmp/limits.json"
 if $quick; then jmh_iter=(-wi 1 -i 2); else jmh_iter=(-wi 2 -i 5); fi
 echo "== batchjac: JMH (EngineBenchmark, BaselineBenchmark, SweepBenchmark)"
 java -jar "$jar" 'io\.batchjac\.bench\.(EngineBenchmark|BaselineBenchmark|SweepBenchmark)\.' -f 1 "${jmh_iter[@]}" \
-  -rf json -rff "$tmp/jmh.json" | grep -E '^(# (Benchmark|Parameters):|Iteration|Benchmark|[A-Z][A-Za-z]*Benchmark\.run)' || true
+  -rf json -rff "$tmp/jmh.json" | grep --line-buffered -E '^(# (Benchmark|Parameters):|Iteration|Benchmark|[A-Z][A-Za-z]*Benchmark\.run)' || true
 [[ -s "$tmp/jmh.json" ]] || fail "JMH wrote no results"
 
 if $quick; then peer=(--scale 0.1 --reps 1); else peer=(); fi
 echo "== PyTorch peer (benchmarks/peers/torch_bench.py --fast)"
 env LD_LIBRARY_PATH="$openblas" OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
   "$python" -u "$root/benchmarks/peers/torch_bench.py" --tag openblas --out "$tmp/torch.json" --fast \
-  --quiet-wait 5 --workload-quiet-wait 10 "${peer[@]}" | grep -E '^(==|--|   )' || true
+  --quiet-wait 1 --workload-quiet-wait 5 "${peer[@]}" | grep --line-buffered -E '^(==|--|   )' || true
 [[ -s "$tmp/torch.json" ]] || fail "the PyTorch peer wrote no results"
 
 echo "== report"
-java -cp "$jar" io.batchjac.bench.compare.CompareReport "$tmp" "$tmp/out" > /dev/null
+java -cp "$jar" io.batchjac.bench.compare.CompareReport "$tmp" "$tmp/out" > /dev/null || fail "the report failed"
 
 mkdir -p "$results/raw"
 mv "$tmp"/{limits,jmh,torch}.json "$results/raw/"

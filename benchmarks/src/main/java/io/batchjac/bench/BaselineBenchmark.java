@@ -40,9 +40,9 @@ public class BaselineBenchmark {
   @Param({
       "analytic:borehole:jacobian:1000000",
       "analytic:ishigami:jacobian:1000000",
-      "hipparchus:mlp:jacobian:16384",
+      "hipparchus:mlp:jacobian:4096",
       "hipparchus:borehole:jacobian:1000000",
-      "hipparchus:scalar_mlp:hessian:16384"})
+      "hipparchus:scalar_mlp:hessian:4096"})
   public String baseline;
 
   @Param({"0"})

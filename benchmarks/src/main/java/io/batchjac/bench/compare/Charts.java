@@ -31,6 +31,17 @@ final class Charts {
     CategoryChart chart = new CategoryChartBuilder().width(1000).height(560).title(title)
         .xAxisTitle("workload").yAxisTitle("samples/s (best run, log scale)").build();
     chart.getStyler().setYAxisLogarithmic(true);
+    double lo = Double.MAX_VALUE;
+    double hi = 0;
+    for (List<Double> v : series.values()) {
+      for (double d : v) {
+        lo = Math.min(lo, d);
+        hi = Math.max(hi, d);
+      }
+    }
+    // bars start at the axis minimum, which a log axis needs above 0: whole decades around the data
+    chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(lo))));
+    chart.getStyler().setYAxisMax(Math.pow(10, Math.ceil(Math.log10(hi))));
     chart.getStyler().setLegendPosition(Styler.LegendPosition.InsideNE);
     chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
     for (Map.Entry<String, List<Double>> e : series.entrySet()) {

@@ -16,7 +16,7 @@ record Row(String label, String shortLabel, String engineKey, String torchWorklo
 
   static final Row[] TABLE = {
       new Row("mlp 16-64-64-8 tanh, Jacobian", "mlp J", "mlp:jacobian:auto:65536", "mlp", "jacobian",
-          "hipparchus:mlp:jacobian:16384", null, 3, true),
+          "hipparchus:mlp:jacobian:4096", null, 3, true),
       new Row("wide 4-256-256-64 tanh, Jacobian", "wide J", "wide:jacobian:auto:16384", "wide", "jacobian",
           null, null, 3, true),
       new Row("Borehole, Jacobian (1 x 8)", "Borehole J", "borehole:jacobian:auto:1000000", "borehole", "jacobian",
@@ -24,7 +24,7 @@ record Row(String label, String shortLabel, String engineKey, String torchWorklo
       new Row("Ishigami, Jacobian (1 x 3)", "Ishigami J", "ishigami:jacobian:auto:1000000", "ishigami", "jacobian",
           null, "analytic:ishigami:jacobian:1000000", 3, false),
       new Row("softplus 8-64-1, Hessian", "softplus H", "scalar_mlp:hessian:forward:65536", "scalar_mlp", "hessian",
-          "hipparchus:scalar_mlp:hessian:16384", null, 3, false),
+          "hipparchus:scalar_mlp:hessian:4096", null, 3, false),
       new Row("mlp, JVP", "mlp JVP", "mlp:jvp:forward:65536", "mlp", "jvp", null, null, 2, false),
       new Row("mlp, VJP", "mlp VJP", "mlp:vjp:reverse:65536", "mlp", "vjp", null, null, 2, false),
   };
