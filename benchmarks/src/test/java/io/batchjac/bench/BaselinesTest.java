@@ -34,53 +34,45 @@ class BaselinesTest {
     runner.close();
   }
 
+  /** A baseline's loop over samples, given the inputs and the result array. */
+  private interface Baseline {
+    RangeRunner.Body body(double[] x, double[] out);
+  }
+
   @Test
   void analyticBoreholeMatchesEngine() throws Exception {
-    Workload w = Workload.parse("borehole:jacobian:auto:" + BATCH);
-    double[] x = w.x.toC().data();
-    double[] out = new double[8 * BATCH];
-    runner.run(BATCH, (from, to) -> AnalyticDerivatives.boreholeJacobian(x, out, from, to));
-    assertClose(w.run(engine).data(), out, 1e-12);
+    check("borehole:jacobian:auto:" + BATCH, 8, (x, out) -> (from, to) -> AnalyticDerivatives.boreholeJacobian(x, out, from, to), 1e-12);
   }
 
   @Test
   void analyticIshigamiMatchesEngine() throws Exception {
-    Workload w = Workload.parse("ishigami:jacobian:auto:" + BATCH);
-    double[] x = w.x.toC().data();
-    double[] out = new double[3 * BATCH];
-    runner.run(BATCH, (from, to) -> AnalyticDerivatives.ishigamiJacobian(x, out, from, to));
-    assertClose(w.run(engine).data(), out, 1e-12);
+    check("ishigami:jacobian:auto:" + BATCH, 3, (x, out) -> (from, to) -> AnalyticDerivatives.ishigamiJacobian(x, out, from, to), 1e-12);
   }
 
   @Test
   void hipparchusMlpJacobianMatchesEngine() throws Exception {
-    int batch = 500;
-    Workload w = Workload.parse("mlp:jacobian:auto:" + batch);
     Network net = Network.load(Workload.examples().resolve("mlp"));
-    double[] x = w.x.toC().data();
-    double[] out = new double[8 * 16 * batch];
-    runner.run(batch, (from, to) -> HipparchusDerivatives.mlpJacobian(net, x, out, from, to));
-    assertClose(w.run(engine).data(), out, 1e-12);
+    check("mlp:jacobian:auto:500", 8 * 16, (x, out) -> (from, to) -> HipparchusDerivatives.mlpJacobian(net, x, out, from, to), 1e-12);
   }
 
   @Test
   void hipparchusBoreholeGradientMatchesEngine() throws Exception {
-    Workload w = Workload.parse("borehole:jacobian:auto:" + BATCH);
-    double[] x = w.x.toC().data();
-    double[] out = new double[8 * BATCH];
-    runner.run(BATCH, (from, to) -> HipparchusDerivatives.boreholeGradient(x, out, from, to));
-    assertClose(w.run(engine).data(), out, 1e-12);
+    check("borehole:jacobian:auto:" + BATCH, 8, (x, out) -> (from, to) -> HipparchusDerivatives.boreholeGradient(x, out, from, to), 1e-12);
   }
 
   @Test
   void hipparchusSoftplusHessianMatchesEngine() throws Exception {
-    int batch = 300;
-    Workload w = Workload.parse("scalar_mlp:hessian:forward:" + batch);
     Network net = Network.load(Workload.examples().resolve("scalar_mlp"));
+    check("scalar_mlp:hessian:forward:300", 8 * 8, (x, out) -> (from, to) -> HipparchusDerivatives.softplusHessian(net, x, out, from, to), 1e-11);
+  }
+
+  /** Runs {@code baseline} on the workload's inputs on 2 threads and compares with the engine's result. */
+  private static void check(String workload, int perSample, Baseline baseline, double rel) throws Exception {
+    Workload w = Workload.parse(workload);
     double[] x = w.x.toC().data();
-    double[] out = new double[8 * 8 * batch];
-    runner.run(batch, (from, to) -> HipparchusDerivatives.softplusHessian(net, x, out, from, to));
-    assertClose(w.run(engine).data(), out, 1e-11);
+    double[] out = new double[perSample * w.batch];
+    runner.run(w.batch, baseline.body(x, out));
+    assertClose(w.run(engine).data(), out, rel);
   }
 
   /** Every element within {@code rel} of the engine's, relative to the larger magnitude (absolute near 0). */

@@ -2,6 +2,7 @@ package io.batchjac.jobs.cli;
 
 import io.batchjac.engine.exec.Blas;
 import java.util.concurrent.CyclicBarrier;
+import java.util.function.Supplier;
 
 /**
  * The machine's limits as the engine meets them, measured with {@code threads} threads working
@@ -23,39 +24,13 @@ public final class Roofline {
 
   /** The dgemm rate in GFLOP/s of {@code threads} concurrent {@code (n x n) @ (n x cols)} products. */
   public static double dgemmGflops(int threads, int n, int cols, int repeats) throws Exception {
-    CyclicBarrier barrier = new CyclicBarrier(threads + 1);
-    long[][] elapsed = new long[threads][repeats];
-    Thread[] workers = new Thread[threads];
-    for (int t = 0; t < threads; t++) {
-      final int id = t;
-      workers[t] = new Thread(() -> {
-        double[] a = filled(n * n);
-        double[] b = filled(n * cols);
-        double[] c = new double[n * cols];
-        Blas.get().dgemm("N", "N", n, cols, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
-        try {
-          for (int r = 0; r < repeats; r++) {
-            barrier.await();
-            long t0 = System.nanoTime();
-            Blas.get().dgemm("N", "N", n, cols, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
-            elapsed[id][r] = System.nanoTime() - t0;
-            barrier.await();
-          }
-        } catch (Exception e) {
-          Thread.currentThread().interrupt();
-        }
-      }, "roofline-" + t);
-      workers[t].setDaemon(true);
-      workers[t].start();
-    }
-    for (int r = 0; r < repeats; r++) {
-      barrier.await();
-      barrier.await();
-    }
-    for (Thread w : workers) {
-      w.join();
-    }
-    return 2.0 * n * n * cols * threads / fastestRound(elapsed, repeats) / 1e9;
+    double seconds = fastestRound(threads, repeats, () -> {
+      double[] a = filled(n * n);
+      double[] b = filled(n * cols);
+      double[] c = new double[n * cols];
+      return () -> Blas.get().dgemm("N", "N", n, cols, n, 1.0, a, 0, n, b, 0, n, 0.0, c, 0, n);
+    });
+    return 2.0 * n * n * cols * threads / seconds / 1e9;
   }
 
   /**
@@ -63,21 +38,38 @@ public final class Roofline {
    * {@code length} doubles per thread (3 arrays each).
    */
   public static double triadGbs(int threads, int length, int repeats) throws Exception {
+    double seconds = fastestRound(threads, repeats, () -> {
+      double[] a = new double[length];
+      double[] b = filled(length);
+      double[] c = filled(length);
+      return () -> {
+        for (int i = 0; i < length; i++) {
+          a[i] = b[i] + 0.5 * c[i];
+        }
+      };
+    });
+    return 24.0 * length * threads / seconds / 1e9;
+  }
+
+  /**
+   * Runs {@code threads} threads, each preparing its work ({@code setup}, untimed, run once to
+   * warm up) and then running it in {@code repeats} rounds started together; returns the seconds
+   * of the fastest round, a round lasting as long as its slowest thread (each times its own work).
+   */
+  private static double fastestRound(int threads, int repeats, Supplier<Runnable> setup) throws Exception {
     CyclicBarrier barrier = new CyclicBarrier(threads + 1);
     long[][] elapsed = new long[threads][repeats];
     Thread[] workers = new Thread[threads];
     for (int t = 0; t < threads; t++) {
       final int id = t;
       workers[t] = new Thread(() -> {
-        double[] a = new double[length];
-        double[] b = filled(length);
-        double[] c = filled(length);
-        triad(a, b, c, 0.5);
+        Runnable work = setup.get();
+        work.run();
         try {
           for (int r = 0; r < repeats; r++) {
             barrier.await();
             long t0 = System.nanoTime();
-            triad(a, b, c, 0.5 + r);
+            work.run();
             elapsed[id][r] = System.nanoTime() - t0;
             barrier.await();
           }
@@ -95,17 +87,6 @@ public final class Roofline {
     for (Thread w : workers) {
       w.join();
     }
-    return 24.0 * length * threads / fastestRound(elapsed, repeats) / 1e9;
-  }
-
-  private static void triad(double[] a, double[] b, double[] c, double s) {
-    for (int i = 0; i < a.length; i++) {
-      a[i] = b[i] + s * c[i];
-    }
-  }
-
-  /** Seconds of the fastest round, a round lasting as long as its slowest thread (each times its own work). */
-  private static double fastestRound(long[][] elapsed, int repeats) {
     long best = Long.MAX_VALUE;
     for (int r = 0; r < repeats; r++) {
       long slowest = 0;
