@@ -19,14 +19,17 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * How the engine's cost grows with the batch: the mlp and Borehole Jacobians at B = 1e3 ... 1e6
- * (one invocation = one whole batch). Small batches show the fixed cost per call (plan lookup,
- * thread hand-off, frames); large ones the per-sample rate.
+ * (one invocation = one whole batch). Small batches show the fixed cost per call (deriving and
+ * compiling the operation, thread hand-off, frames); large ones the per-sample rate.
+ *
+ * <p>Average time over 1-second iterations (at least one call each), not single shots: a few
+ * single calls on 1,000 samples would time code the JIT has not compiled yet.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.SingleShotTime)
+@BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3)
-@Measurement(iterations = 5)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 5, time = 1)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class SweepBenchmark {
   /** spec:op:backend (the batch comes from {@link #batch}). */

@@ -171,6 +171,8 @@ public final class CompareReport {
 
   private void sweep(Path out) throws Exception {
     md.append("\n## How cost grows with B (batchjac)\n\n");
+    md.append("`SweepBenchmark`: the mean time per call over 1-second iterations (warm code even at small B);")
+        .append(" best and median of the iterations.\n\n");
     md.append("| workload | B | best s | median s | samples/s |\n|---|---|---|---|---|\n");
     Map<String, double[][]> series = new LinkedHashMap<>();
     for (String w : SWEEP) {
