@@ -69,6 +69,9 @@ env LD_LIBRARY_PATH="$openblas" OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
   --quiet-wait 1 --workload-quiet-wait 5 "${peer[@]}" | grep --line-buffered -E '^(==|--|   )' || true
 [[ -s "$tmp/torch.json" ]] || fail "the PyTorch peer wrote no results"
 
+echo "== machine limits again (each limit: the better of the two measurements)"
+java -cp "$jar" io.batchjac.bench.compare.MachineLimits "$tmp/limits.json"
+
 echo "== report"
 java -cp "$jar" io.batchjac.bench.compare.CompareReport "$tmp" "$tmp/out" > /dev/null || fail "the report failed"
 
