@@ -6,10 +6,10 @@
 #   benchmarks/results/compare.md, compare-throughput.png, compare-sweep.png
 # plus the raw results in benchmarks/results/raw/ (limits.json, jmh.json, torch.json).
 #
-# Takes about 10 minutes on the project's 2-core machine when it is quiet (JMH about 4, PyTorch
-# about 5, build and limits under 1); longer when other work runs, since the peer waits briefly for
-# quiet moments. --quick is a smoke run (about 3 minutes; fewer repetitions, PyTorch at a tenth of B;
-# not for publishing: written to benchmarks/results/quick/ instead).
+# Takes 8 to 9 minutes on the project's 2-core machine (measured: 490-524 s at load averages 1-5;
+# JMH about 4, PyTorch about 4, build and limits under 1); the peer waits briefly for quiet
+# moments, so heavy load makes it longer. --quick is a smoke run (fewer repetitions, PyTorch at a
+# tenth of B), written to benchmarks/results/quick/, not for publishing.
 #
 # Needs: Java 17 and Maven (builds benchmarks/target/benchmarks.jar when missing or older than the
 # sources), /usr/bin/python3 with Debian's python3-torch and python3-numpy, and OpenBLAS
