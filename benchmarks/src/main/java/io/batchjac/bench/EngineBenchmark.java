@@ -1,15 +1,8 @@
 package io.batchjac.bench;
 
-import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
-import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Executor;
-import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.lang.SpecParser;
-import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -25,12 +18,13 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The engine on the reference workloads (the example specs of {@code conf/examples}, the same
- * networks as the PyTorch peer benchmark), one JMH invocation = one whole batch. Inputs are drawn
- * with a fixed seed from the specs' distributions.
+ * The engine on the reference workloads of the PyTorch comparison (issue "Faster than PyTorch"):
+ * the example specs of {@code conf/examples} (the peer's networks and weights), one JMH
+ * invocation = one whole batch, inputs drawn with a fixed seed (see {@link Workload}).
  *
- * <p>Run from the repository root: {@code java -jar benchmarks/target/benchmarks.jar EngineBenchmark}
- * (the JVM options and {@code OPENBLAS_NUM_THREADS=1} are set by {@code benchmarks/run.sh}).
+ * <p>Run from the repository root:
+ * {@code OPENBLAS_NUM_THREADS=1 java -jar benchmarks/target/benchmarks.jar EngineBenchmark}
+ * ({@code benchmarks/compare.sh} runs it with the peer and writes the comparison).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -39,53 +33,32 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
 public class EngineBenchmark {
-  /** workload:op:backend:batch. */
+  /** spec:op:backend:batch (see {@link Workload}). */
   @Param({
-      "mlp:jacobian:forward:65536",
-      "mlp:jacobian:reverse:65536",
-      "borehole:gradient:reverse:1000000",
-      "scalar_mlp:hessian:forward:65536"})
+      "mlp:jacobian:auto:65536",
+      "wide:jacobian:auto:16384",
+      "borehole:jacobian:auto:1000000",
+      "ishigami:jacobian:auto:1000000",
+      "scalar_mlp:hessian:forward:65536",
+      "mlp:jvp:forward:65536",
+      "mlp:vjp:reverse:65536"})
   public String workload;
 
+  /** Engine threads (0 = all cores). */
   @Param({"0"})
   public int threads;
 
   private Engine engine;
-  private Graph f;
-  private Backend backend;
-  private String op;
-  private Tensor x;
+  private Workload w;
 
   @Setup(Level.Trial)
   public void setup() throws Exception {
-    String[] w = workload.split(":");
-    f = SpecParser.parseFile(examples().resolve(w[0] + ".fn")).graph();
-    op = w[1];
-    backend = Backend.parse(w[2], 0);
-    int batch = Integer.parseInt(w[3]);
-    x = Tensor.of(Shape.of(batch, f.inputSize()), new Sampler(f, 42).draw(0, batch));
-    int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    engine = new Engine(new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES));
-  }
-
-  static Path examples() {
-    for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      Path c = p.resolve("conf/examples");
-      if (Files.isDirectory(c)) {
-        return c;
-      }
-    }
-    throw new IllegalStateException("conf/examples not found above " + Path.of("").toAbsolutePath());
+    w = Workload.parse(workload);
+    engine = new Engine(new Executor(Threads.resolve(threads), Executor.DEFAULT_CHUNK_DOUBLES));
   }
 
   @Benchmark
   public Tensor run() {
-    return switch (op) {
-      case "jacobian" -> engine.batchedJacobian(f, backend, x);
-      case "gradient" -> engine.gradient(f, backend, x);
-      case "hessian" -> engine.hessian(f, backend, Engine.Wrt.inputs(), x);
-      case "eval" -> engine.evaluate(f, x);
-      default -> throw new IllegalArgumentException(op);
-    };
+    return w.run(engine);
   }
 }

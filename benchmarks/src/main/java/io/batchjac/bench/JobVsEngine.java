@@ -35,7 +35,7 @@ public final class JobVsEngine {
   public static void main(String[] args) throws Exception {
     long batch = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
-    Path spec = EngineBenchmark.examples().resolve("mlp.fn");
+    Path spec = Workload.examples().resolve("mlp.fn");
     Path dir = Files.createTempDirectory("batchjac-job-bench");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("job-vs-engine")
         .config("spark.ui.enabled", "false").config("spark.driver.maxResultSize", "0")

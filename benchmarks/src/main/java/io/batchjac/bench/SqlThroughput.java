@@ -38,7 +38,7 @@ public final class SqlThroughput {
 
   public static void main(String[] args) {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
-    String spec = EngineBenchmark.examples().resolve("borehole.fn").toString();
+    String spec = Workload.examples().resolve("borehole.fn").toString();
     perRowWithoutSpark(spec);
     SparkSession spark = SparkSession.builder().master("local[2]").appName("sql-throughput")
         .config("spark.ui.enabled", "false").withExtensions(new BatchjacExtensions()).getOrCreate();

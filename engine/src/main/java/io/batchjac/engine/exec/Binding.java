@@ -39,6 +39,13 @@ public record Binding(double[] data, int offset, int sampleStride, int rows, int
   /** Copies samples {@code [b0, b0+c)} from this binding into {@code dst} (c blocks back to back). */
   void gather(int b0, int c, double[] dst, int dstOff) {
     int n = size();
+    if (n == 1) { // one value per sample (a scalar input): a strided loop, no call per value
+      int from = offset + b0 * sampleStride;
+      for (int s = 0; s < c; s++) {
+        dst[dstOff + s] = data[from + s * sampleStride];
+      }
+      return;
+    }
     for (int s = 0; s < c; s++) {
       int base = offset + (b0 + s) * sampleStride;
       for (int r = 0; r < rows; r++) {
@@ -49,6 +56,13 @@ public record Binding(double[] data, int offset, int sampleStride, int rows, int
 
   /** Copies c samples from {@code src} (blocks back to back, or one block repeated when stride 0) into this binding. */
   void scatter(int b0, int c, double[] src, int srcOff, int srcStride) {
+    if (size() == 1) { // one value per sample (a scalar output): a strided loop, no call per value
+      int to = offset + b0 * sampleStride;
+      for (int s = 0; s < c; s++) {
+        data[to + s * sampleStride] = src[srcOff + s * srcStride];
+      }
+      return;
+    }
     for (int s = 0; s < c; s++) {
       int base = offset + (b0 + s) * sampleStride;
       for (int r = 0; r < rows; r++) {

@@ -16,12 +16,36 @@ final class GatherStep extends Step {
     this.map = map;
   }
 
+  /** Per-sample sizes up to this are copied element by element across the chunk (see {@link #run}). */
+  private static final int SMALL = 8;
+
   @Override
   void run(Frame f, int c) {
     double[] src = f.buf[in.slot()];
     double[] dst = f.buf[out.slot()];
     int n = out.size();
     int samples = out.batched() ? c : 1;
+    if (n <= SMALL) {
+      // Small values (slicing a scalar out of an input, padding it back into a gradient): one
+      // strided loop per output element over the whole chunk, instead of a short loop per sample
+      // whose set-up cost more than its copies (JFR profile of the Ishigami Jacobian).
+      int pi = f.off[in.slot()];
+      int po = f.off[out.slot()];
+      int stride = in.stride();
+      for (int i = 0; i < n; i++) {
+        int m = map[i];
+        if (m < 0) {
+          for (int s = 0; s < samples; s++) {
+            dst[po + s * n + i] = 0.0;
+          }
+        } else {
+          for (int s = 0; s < samples; s++) {
+            dst[po + s * n + i] = src[pi + s * stride + m];
+          }
+        }
+      }
+      return;
+    }
     for (int s = 0; s < samples; s++) {
       int pi = f.off[in.slot()] + s * in.stride();
       int po = f.off[out.slot()] + s * n;

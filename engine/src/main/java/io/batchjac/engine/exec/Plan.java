@@ -18,7 +18,9 @@ import io.batchjac.engine.ir.Where;
 import io.batchjac.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A graph compiled for execution on chunks of samples.
@@ -31,6 +33,10 @@ import java.util.List;
  *   <li>Every batched node is one {@link Step} over the whole chunk. Its value lives in a slot;
  *       a reshape shares its operand's slot (no copy). Slots whose lifetimes do not overlap share
  *       a physical buffer, so a chunk's working set is a few buffers of {@code C x size}.</li>
+ *   <li>A batched node that repeats an earlier one (the same primitive with the same parameters
+ *       on the same operand values) shares that node's slot instead of computing it again:
+ *       differentiation rules often rebuild a value the function already has (the {@code cos x}
+ *       of two {@code sin x} rules, the slices of one input).</li>
  * </ul>
  *
  * A plan is immutable and shared by all threads; each thread runs it in a {@link Frame} of its
@@ -176,6 +182,7 @@ public final class Plan {
   private void build() {
     boolean[] live = liveNodes();
     List<Integer> stepOutSlots = new ArrayList<>();
+    Map<List<Object>, Integer> computed = new HashMap<>();
     for (Node n : graph.nodes()) {
       if (!live[n.id()]) {
         continue;
@@ -187,8 +194,15 @@ public final class Plan {
       } else if (n.op() instanceof Reshape) {
         slotOf[n.id()] = slotOf[n.arg(0).id()];
       } else {
+        List<Object> key = valueKey(n);
+        Integer same = computed.get(key);
+        if (same != null) {
+          slotOf[n.id()] = same;
+          continue;
+        }
         int s = newSlot(n.shape().size(), null);
         slotOf[n.id()] = s;
+        computed.put(key, s);
         steps.add(stepFor(n, s));
         stepNodes.add(n);
         stepOutSlots.add(s);
@@ -202,6 +216,21 @@ public final class Plan {
       outputSlots[i] = slotOf[outputs.get(i).id()];
     }
     assignBuffers(stepOutSlots);
+  }
+
+  /**
+   * What a batched node computes: its primitive (primitives compare by their parameters), its
+   * shape, and the slots and shapes of its operands. Equal keys mean equal values.
+   */
+  private List<Object> valueKey(Node n) {
+    List<Object> key = new ArrayList<>();
+    key.add(n.op());
+    key.add(n.shape());
+    for (Node a : n.args()) {
+      key.add(slotOf[a.id()]);
+      key.add(a.shape());
+    }
+    return key;
   }
 
   private boolean[] liveNodes() {

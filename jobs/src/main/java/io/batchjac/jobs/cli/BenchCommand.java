@@ -22,7 +22,7 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code batchjac bench}: times the in-process engine (no Spark) on B inputs drawn from the
  * spec's distributions (standard normal where none is declared). Reports best and median
  * seconds over the timed repetitions, samples/s, the GEMM rate reached, and the BLAS in use;
- * with {@code --roofline} also the machine's dgemm rate measured in the same run.
+ * with {@code --roofline} also the machine's dgemm rate and memory bandwidth measured in the same run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the in-process engine (no Spark) on B samples drawn from the spec's distributions.")
@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "0", description = "Seed of the input draws (default ${DEFAULT-VALUE}).")
   long seed;
 
-  @Option(names = "--roofline", description = "Also measure the dgemm rate on this machine in the same run.")
+  @Option(names = "--roofline", description = "Also measure the dgemm rate and memory bandwidth on this machine in the same run.")
   boolean roofline;
 
   @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -108,6 +108,7 @@ final class BenchCommand implements Callable<Integer> {
         : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
     double gemmGflops = flopsPerRun / best / 1e9;
     double peak = roofline ? Roofline.dgemmGflops(t, 256, 8192, 5) : Double.NaN;
+    double bandwidth = roofline ? Roofline.triadGbs(t, Roofline.TRIAD_LENGTH, 5) : Double.NaN;
     String mode = (op == Op.jacobian || op == Op.gradient) ? b.resolve(n, m).name().toLowerCase(Locale.ROOT)
         : op == Op.jvp || op == Op.hessian ? "forward" : op == Op.vjp ? "reverse" : "none";
     PrintWriter out = spec.commandLine().getOut();
@@ -115,10 +116,12 @@ final class BenchCommand implements Callable<Integer> {
       out.println(String.format(Locale.ROOT,
           "{\"spec\": %s, \"op\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"n\": %d, \"m\": %d, \"threads\": %d, "
               + "\"seconds_best\": %.6f, \"seconds_median\": %.6f, \"samples_per_s\": %.1f, "
-              + "\"gemm_gflop_per_run\": %.4f, \"gemm_gflops\": %.3f, \"dgemm_peak_gflops\": %s, \"blas\": %s, "
+              + "\"gemm_gflop_per_run\": %.4f, \"gemm_gflops\": %.3f, \"dgemm_peak_gflops\": %s, \"bandwidth_gbs\": %s, "
+              + "\"blas\": %s, "
               + "\"seconds\": %s}",
           quote(specPath), op, mode, batch, n, m, t, best, median, batch / best, flopsPerRun / 1e9, gemmGflops,
-          roofline ? String.format(Locale.ROOT, "%.3f", peak) : "null", quote(Blas.describe()), Arrays.toString(secs)));
+          roofline ? String.format(Locale.ROOT, "%.3f", peak) : "null",
+          roofline ? String.format(Locale.ROOT, "%.3f", bandwidth) : "null", quote(Blas.describe()), Arrays.toString(secs)));
     } else {
       out.printf(Locale.ROOT, "%s of %s (N=%d, M=%d), B=%d, %s mode, %d threads%n", op, specPath, n, m, batch, mode, t);
       out.printf(Locale.ROOT, "  best %.4f s, median %.4f s over %d runs: %,.0f samples/s%n", best, median, repeat, batch / best);
@@ -127,6 +130,9 @@ final class BenchCommand implements Callable<Integer> {
             roofline ? String.format(Locale.ROOT, " = %.0f%% of the dgemm rate %.1f GFLOP/s", 100 * gemmGflops / peak, peak) : "");
       } else if (roofline) {
         out.printf(Locale.ROOT, "  dgemm rate on this machine: %.1f GFLOP/s%n", peak);
+      }
+      if (roofline) {
+        out.printf(Locale.ROOT, "  memory bandwidth on this machine (triad, %d threads): %.1f GB/s%n", t, bandwidth);
       }
       out.println("  BLAS: " + Blas.describe());
     }

@@ -1,0 +1,62 @@
+package io.batchjac.bench.compare;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The report from a small synthetic run: JMH's and the peer's JSON layouts are read, the
+ * fastest PyTorch route is picked, speedups and targets follow from the times, and the charts
+ * are written.
+ */
+class CompareReportTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void writesTablesTargetsAndCharts() throws Exception {
+    Path raw = Files.createDirectories(dir.resolve("raw"));
+    Files.writeString(raw.resolve("limits.json"), "{\"dgemm_gflops\": 80.0, \"dgemm_shape\": \"s\", \"bandwidth_gbs\": 20.0,"
+        + " \"bandwidth_kernel\": \"triad\", \"threads\": 2, \"blas\": \"OpenBLAS\", \"loadavg\": 0.2, \"time\": \"t\"}");
+    Files.writeString(raw.resolve("jmh.json"), "[" + jmh("EngineBenchmark", "workload", "mlp:jacobian:auto:65536", 200, 210)
+        + "," + jmh("EngineBenchmark", "workload", "ishigami:jacobian:auto:1000000", 30, 31)
+        + "," + jmh("BaselineBenchmark", "baseline", "analytic:ishigami:jacobian:1000000", 20, 22)
+        + "," + jmh("BaselineBenchmark", "baseline", "hipparchus:mlp:jacobian:4096", 500, 510)
+        + "," + sweep("mlp:jacobian:auto", 1000, 5) + "," + sweep("mlp:jacobian:auto", 10000, 20) + "]");
+    Files.writeString(raw.resolve("torch.json"), "{\"meta\": {\"cpu\": \"cpu\", \"nproc\": 2, \"torch\": \"1.13\","
+        + " \"blas\": \"OpenBLAS\", \"torch_num_threads\": 2, \"fast\": true, \"loadavg_start\": [3.5, 1, 1]}, \"records\": ["
+        + torch("mlp", "jacobian", "slow route", 65536, 2.0) + "," + torch("mlp", "jacobian", "fast route", 65536, 0.9)
+        + "," + torch("ishigami", "jacobian", "loop", 1000000, 0.046)
+        + ", {\"workload\": \"mlp\", \"kind\": \"jacobian\", \"method\": \"broken\", \"B\": 65536, \"ok\": false, \"error\": \"x\"}]}");
+    Path out = dir.resolve("out");
+    CompareReport.main(new String[] {raw.toString(), out.toString()});
+    String md = Files.readString(out.resolve("compare.md"));
+    assertTrue(md.contains("| fast route | 0.9000 / 0.9000 | 4.5x | met (>= 3x) |"), md);
+    assertTrue(md.contains("| loop | 0.0460 / 0.0460 | 1.5x | missed (>= 3x) |"), md);
+    assertTrue(md.contains("1.50x the hand-written analytic time (target within 2x): **met**"), md);
+    assertTrue(md.contains("Hipparchus"), md);
+    assertTrue(md.contains("**Provisional:**"), md);
+    assertTrue(md.contains("| mlp:jacobian:auto | 10,000 | 0.0200 |"), md);
+    assertTrue(Files.size(out.resolve("compare-throughput.png")) > 1000);
+    assertTrue(Files.size(out.resolve("compare-sweep.png")) > 1000);
+  }
+
+  private static String jmh(String bench, String param, String value, double bestMs, double otherMs) {
+    return "{\"benchmark\": \"io.batchjac.bench." + bench + ".run\", \"params\": {\"" + param + "\": \"" + value
+        + "\", \"threads\": \"0\"}, \"primaryMetric\": {\"score\": 1.0, \"rawData\": [[" + otherMs + ", " + bestMs + ", "
+        + otherMs + "]]}}";
+  }
+
+  private static String sweep(String workload, int batch, double ms) {
+    return "{\"benchmark\": \"io.batchjac.bench.SweepBenchmark.run\", \"params\": {\"workload\": \"" + workload
+        + "\", \"batch\": \"" + batch + "\"}, \"primaryMetric\": {\"rawData\": [[" + ms + "]]}}";
+  }
+
+  private static String torch(String workload, String kind, String method, int batch, double s) {
+    return "{\"workload\": \"" + workload + "\", \"kind\": \"" + kind + "\", \"method\": \"" + method + "\", \"B\": " + batch
+        + ", \"ok\": true, \"times_s\": [" + s + ", " + s + ", " + s + "], \"best_s\": " + s + "}";
+  }
+}
