@@ -7,34 +7,47 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
-import org.apache.spark.api.java.function.MapPartitionsFunction;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
 
 /**
- * One partition of {@link DerivativeTransformer}: reads rows lazily, gathers up to
- * {@code batchSize} of them (fewer when one row's result is large: at most
- * {@link #MAX_RESULT_DOUBLES} result values per batch), runs the engine once for the batch on this task's thread and
- * returns the rows with the result appended. Rows whose input (or tangent) is null are left out
- * of the batch and get a null result.
+ * One partition of {@link DerivativeTransformer}, on Spark's internal rows (no conversion to
+ * {@code Row}, no boxed elements): reads rows lazily, gathers up to {@code batchSize} of them
+ * (fewer when one row's result is large: at most {@link #MAX_RESULT_DOUBLES} result values per
+ * batch), runs the engine once for the batch on this task's thread and returns each row with the
+ * result appended. Rows whose input (or tangent) is null are left out of the batch and get a
+ * null result.
+ *
+ * <p>The input and tangent are read from columns {@code xCol} and {@code tCol}, which
+ * {@link DerivativeTransformer#transform} adds as {@code array<double>} casts of the user's
+ * columns (so any numeric array type is accepted); the row is passed on whole.
  */
-final class BatchMapper implements MapPartitionsFunction<Row, Row> {
+final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
   /** At most this many result values per engine call (32 MiB): large Jacobians get smaller batches. */
   static final long MAX_RESULT_DOUBLES = 1L << 22;
 
   private final BatchPlan plan;
+  private final int xCol;
+  private final int tCol;
 
-  BatchMapper(BatchPlan plan) {
+  BatchMapper(BatchPlan plan, int xCol, int tCol) {
     this.plan = plan;
+    this.xCol = xCol;
+    this.tCol = tCol;
   }
 
   @Override
-  public Iterator<Row> call(Iterator<Row> rows) {
+  public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     CompiledSpec cs = SpecCache.get(plan.source());
     Engine engine = new Engine(CompiledSpec.ONE_THREAD); // one Spark task = one core
     return new Iterator<>() {
-      private final List<Row> out = new ArrayList<>();
+      private final List<InternalRow> out = new ArrayList<>();
       private int next;
 
       @Override
@@ -52,7 +65,7 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
       }
 
       @Override
-      public Row next() {
+      public InternalRow next() {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
@@ -62,28 +75,29 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
   }
 
   /** Reads the next batch of rows and appends them, with their results, to {@code out}. */
-  private void fill(Iterator<Row> rows, CompiledSpec cs, Engine engine, List<Row> out) {
+  private void fill(Iterator<InternalRow> rows, CompiledSpec cs, Engine engine, List<InternalRow> out) {
     Graph f = cs.graph();
     int n = cs.inputSize();
-    boolean hasTangent = plan.tanIndex() >= 0;
+    boolean hasTangent = tCol >= 0;
     int tw = hasTangent ? plan.tangentWidth(cs) : 0;
     int[] shape = plan.resultShape(cs);
     int per = shape[0];
     int matRows = shape[1];
     int cap = (int) Math.max(1, Math.min(plan.batchSize(), MAX_RESULT_DOUBLES / Math.max(1, per)));
-    List<Row> batch = new ArrayList<>(Math.min(cap, 1 << 16));
-    double[] x = new double[Math.min(cap, 1 << 16) * n];
-    double[] t = hasTangent ? new double[Math.min(cap, 1 << 16) * tw] : null;
-    boolean[] live = new boolean[Math.min(cap, 1 << 16)];
+    int initial = Math.min(cap, 1 << 16);
+    List<InternalRow> batch = new ArrayList<>(initial);
+    double[] x = new double[initial * n];
+    double[] t = hasTangent ? new double[initial * tw] : null;
+    boolean[] live = new boolean[initial];
     int b = 0;
     while (batch.size() < cap && rows.hasNext()) {
-      Row r = rows.next();
+      InternalRow r = rows.next().copy(); // the upstream iterator reuses its row
       int i = batch.size();
       batch.add(r);
       if (i >= live.length) {
         live = Arrays.copyOf(live, live.length * 2);
       }
-      boolean ok = !r.isNullAt(plan.inIndex()) && (!hasTangent || !r.isNullAt(plan.tanIndex()));
+      boolean ok = !r.isNullAt(xCol) && (!hasTangent || !r.isNullAt(tCol));
       live[i] = ok;
       if (!ok) {
         continue;
@@ -91,12 +105,12 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
       if ((b + 1) * n > x.length) {
         x = Arrays.copyOf(x, Math.max(x.length * 2, (b + 1) * n));
       }
-      read(r, plan.inIndex(), plan.inName(), x, b * n, n, cs, true);
+      read(r.getArray(xCol), plan.inName(), x, b * n, n, cs, true);
       if (hasTangent) {
         if ((b + 1) * tw > t.length) {
           t = Arrays.copyOf(t, Math.max(t.length * 2, (b + 1) * tw));
         }
-        read(r, plan.tanIndex(), plan.tanName(), t, b * tw, tw, cs, plan.mode().equals("jvp"));
+        read(r.getArray(tCol), plan.tanName(), t, b * tw, tw, cs, plan.mode().equals("jvp"));
       }
       b++;
     }
@@ -106,36 +120,49 @@ final class BatchMapper implements MapPartitionsFunction<Row, Row> {
     }
     int k = 0;
     for (int i = 0; i < batch.size(); i++) {
-      Row r = batch.get(i);
       Object value = null;
       if (live[i]) {
-        double[] block = Arrays.copyOfRange(res, k * per, (k + 1) * per);
-        value = matRows > 0 ? SqlFunction.rows(block, matRows, per / matRows) : block;
+        value = matRows > 0 ? matrix(res, k * per, matRows, per / matRows) : vector(res, k * per, per);
         k++;
       }
-      Object[] vals = new Object[r.length() + 1];
-      for (int c = 0; c < r.length(); c++) {
-        vals[c] = r.get(c);
-      }
-      vals[r.length()] = value;
-      out.add(RowFactory.create(vals));
+      out.add(new JoinedRow(batch.get(i), new GenericInternalRow(new Object[] {value})));
     }
   }
 
-  /** Copies one row's array column into {@code dst}, checking its length and elements. */
-  private void read(Row r, int col, String name, double[] dst, int off, int want, CompiledSpec cs, boolean inputs) {
-    List<Object> list = r.getList(col);
-    if (list.size() != want) {
-      throw new IllegalArgumentException(plan.who() + ": column '" + name + "' has " + list.size()
-          + (list.size() == 1 ? " value" : " values") + " in a row" + cs.lengthProblem(list.size(), want, inputs));
+  /** {@code len} values from {@code off} as an {@code array<double>} value. */
+  private static ArrayData vector(double[] v, int off, int len) {
+    return UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(v, off, off + len));
+  }
+
+  /**
+   * The batch-last block at {@code off} ({@code rows x cols}, column-major: entry (r, c) at
+   * {@code off + c * rows + r}) as an {@code array<array<double>>} value, row by row.
+   */
+  private static ArrayData matrix(double[] v, int off, int rows, int cols) {
+    Object[] out = new Object[rows];
+    double[] row = new double[cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        row[c] = v[off + c * rows + r];
+      }
+      out[r] = UnsafeArrayData.fromPrimitiveArray(row);
+    }
+    return new GenericArrayData(out);
+  }
+
+  /** Copies one row's array value into {@code dst}, checking its length and elements. */
+  private void read(ArrayData a, String name, double[] dst, int off, int want, CompiledSpec cs, boolean inputs) {
+    int size = a.numElements();
+    if (size != want) {
+      throw new IllegalArgumentException(plan.who() + ": column '" + name + "' has " + size
+          + (size == 1 ? " value" : " values") + " in a row" + cs.lengthProblem(size, want, inputs));
     }
     for (int j = 0; j < want; j++) {
-      Object e = list.get(j);
-      if (e == null) {
+      if (a.isNullAt(j)) {
         throw new IllegalArgumentException(plan.who() + ": column '" + name + "' has a null value at position "
             + (j + 1) + " (positions count from 1); use NaN for a missing value, or filter the row out");
       }
-      dst[off + j] = ((Number) e).doubleValue();
+      dst[off + j] = a.getDouble(j);
     }
   }
 }

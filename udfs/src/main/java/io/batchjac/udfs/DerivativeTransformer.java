@@ -1,6 +1,7 @@
 package io.batchjac.udfs;
 
 import io.batchjac.engine.api.SpecLoader;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.ml.Transformer;
 import org.apache.spark.ml.param.IntParam;
@@ -11,8 +12,8 @@ import org.apache.spark.ml.util.DefaultParamsReadable;
 import org.apache.spark.ml.util.DefaultParamsWritable;
 import org.apache.spark.ml.util.Identifiable$;
 import org.apache.spark.ml.util.MLReader;
+import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
@@ -260,8 +261,35 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
 
   @Override
   public Dataset<Row> transform(Dataset<?> dataset) {
-    BatchPlan p = plan(dataset.schema());
-    return dataset.toDF().mapPartitions(new BatchMapper(p), Encoders.row(p.outputSchema()));
+    Dataset<Row> df = dataset.toDF();
+    BatchPlan p = plan(df.schema());
+    // The rows go through as Spark's internal rows, with the input (and tangent) column added as
+    // an array<double> cast that BatchMapper reads without boxing; the casts are dropped after.
+    List<Column> cols = new ArrayList<>();
+    for (String c : df.columns()) {
+      cols.add(df.col(quoted(c)));
+    }
+    cols.add(df.col(quoted(p.inName())).cast(NULLABLE_VECTOR).as(HIDDEN_X));
+    if (p.tanIndex() >= 0) {
+      cols.add(df.col(quoted(p.tanName())).cast(NULLABLE_VECTOR).as(HIDDEN_T));
+    }
+    Dataset<Row> withCasts = df.select(cols.toArray(new Column[0]));
+    int k = df.columns().length;
+    StructField result = p.outputSchema().fields()[p.outputSchema().fields().length - 1];
+    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts,
+        new BatchMapper(p, k, p.tanIndex() >= 0 ? k + 1 : -1), withCasts.schema().add(result));
+    return out.drop(HIDDEN_X, HIDDEN_T);
+  }
+
+  /** array<double> whose elements may be null: what any numeric array casts to (nulls are reported per position). */
+  private static final DataType NULLABLE_VECTOR = org.apache.spark.sql.types.DataTypes.createArrayType(
+      org.apache.spark.sql.types.DataTypes.DoubleType, true);
+  private static final String HIDDEN_X = "__batchjac_input__";
+  private static final String HIDDEN_T = "__batchjac_tangent__";
+
+  /** A column name as {@code Dataset.col} takes it literally (dots and backticks included). */
+  private static String quoted(String name) {
+    return "`" + name.replace("`", "``") + "`";
   }
 
   @Override

@@ -158,4 +158,19 @@ final class SparkInternals {
       return row.apply(spec, x, vec);
     }
   }
+
+  /**
+   * {@code df}'s rows as Spark's internal rows through {@code f}, as a DataFrame of
+   * {@code schema}: the Transformer's batched path, without converting rows to {@code Row}.
+   */
+  static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> mapInternalRows(
+      org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> df,
+      org.apache.spark.api.java.function.FlatMapFunction<java.util.Iterator<org.apache.spark.sql.catalyst.InternalRow>,
+          org.apache.spark.sql.catalyst.InternalRow> f,
+      org.apache.spark.sql.types.StructType schema) {
+    org.apache.spark.rdd.RDD<org.apache.spark.sql.catalyst.InternalRow> rows =
+        ((org.apache.spark.sql.classic.Dataset<org.apache.spark.sql.Row>) df).queryExecution().toRdd();
+    org.apache.spark.rdd.RDD<org.apache.spark.sql.catalyst.InternalRow> mapped = rows.toJavaRDD().mapPartitions(f).rdd();
+    return ((org.apache.spark.sql.classic.SparkSession) df.sparkSession()).internalCreateDataFrame(mapped, schema, false);
+  }
 }
