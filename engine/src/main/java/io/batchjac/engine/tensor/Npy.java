@@ -216,11 +216,17 @@ public final class Npy {
     return s.length() <= 200 ? s : s.substring(0, 200) + "...";
   }
 
+  /** Values allocated before any data is read; the array grows as the data arrives. */
+  private static final int INITIAL_VALUES = 1 << 16;
+
   private static double[] readData(InputStream in, Header h, String source) throws IOException {
     int count = h.shape().size();
     int itemSize = h.dtype().kind().size;
     long total = (long) count * itemSize;
-    double[] out = new double[count];
+    // Grown as the data arrives (at most doubling), not allocated from the header's promise: a
+    // corrupt or truncated header must end in "truncated", not in an OutOfMemoryError (found by
+    // NpyReaderFuzzIT).
+    double[] out = new double[Math.min(count, INITIAL_VALUES)];
     byte[] block = new byte[(int) Math.min(BLOCK_BYTES, total)];
     ByteBuffer buf = ByteBuffer.wrap(block).order(h.dtype().order());
     long done = 0;
@@ -233,6 +239,9 @@ public final class Npy {
             + total + " bytes) but only " + (done + got) + " bytes follow");
       }
       int n = want / itemSize;
+      if (at + n > out.length) {
+        out = Arrays.copyOf(out, (int) Math.min(count, Math.max(2L * out.length, at + n)));
+      }
       decode(buf, h.dtype().kind(), out, at, n);
       at += n;
       done += want;

@@ -434,6 +434,14 @@ class NpyTest {
   }
 
   @Test
+  void aHeaderPromisingBillionsOfValuesIsTruncatedNotAnOutOfMemoryError() {
+    // found by NpyReaderFuzzIT: the reader used to allocate what the header promised up front
+    byte[] b = npyV1("{'descr': '<f8', 'fortran_order': False, 'shape': (1335024852,), }", new double[] {1, 2});
+    assertEquals(SOURCE + ": truncated: header promises 1335024852 values (10680198816 bytes) but only 16 bytes follow",
+        refusal(b).getMessage());
+  }
+
+  @Test
   void refusesTruncatedHeaders() {
     assertRefused(Arrays.copyOf(bytes(F64_3x4), 50),
         "truncated: header length field promises 118 bytes of header but only 40 follow");
