@@ -126,7 +126,34 @@ final class Parser {
 
   // ---------------------------------------------------------------- expressions
 
+  /**
+   * Deepest nesting of parentheses, brackets, calls, prefix signs, powers and chained operators
+   * (a + b + c is two levels) accepted: deeper text
+   * is refused with a SpecException rather than overflowing the stack of this recursive-descent
+   * parser (and of the passes over the tree after it).
+   */
+  static final int MAX_NESTING = 200;
+
+  private int nesting;
+
+  /** Counts one level of nesting at {@code at}; the caller decrements {@link #nesting} after. */
+  private void nest(Token at) {
+    if (++nesting > MAX_NESTING) {
+      throw src.error(at, "expression nested more than " + MAX_NESTING + " levels deep (parentheses, brackets, calls, "
+          + "signs, powers and each operator of a chain like a + b + c count): simplify it or split it with NAME = EXPR statements");
+    }
+  }
+
   private Expr expr() {
+    nest(peek());
+    try {
+      return comparison();
+    } finally {
+      nesting--;
+    }
+  }
+
+  private Expr comparison() {
     Expr left = sum();
     if (isComparison(peek())) {
       Token op = next();
@@ -144,28 +171,48 @@ final class Parser {
     return t.kind() == Token.Kind.SYMBOL && COMPARISONS.contains(t.text());
   }
 
+  // A chain a + b + c ... builds a tree as deep as it is long: each operator counts as a level.
   private Expr sum() {
     Expr e = product();
-    while (peek().is("+") || peek().is("-")) {
-      Token op = next();
-      e = new Expr.Binary(op, e, product());
+    int levels = 0;
+    try {
+      while (peek().is("+") || peek().is("-")) {
+        Token op = next();
+        nest(op);
+        levels++;
+        e = new Expr.Binary(op, e, product());
+      }
+      return e;
+    } finally {
+      nesting -= levels;
     }
-    return e;
   }
 
   private Expr product() {
     Expr e = unary();
-    while (peek().is("*") || peek().is("/") || peek().is("@")) {
-      Token op = next();
-      e = new Expr.Binary(op, e, unary());
+    int levels = 0;
+    try {
+      while (peek().is("*") || peek().is("/") || peek().is("@")) {
+        Token op = next();
+        nest(op);
+        levels++;
+        e = new Expr.Binary(op, e, unary());
+      }
+      return e;
+    } finally {
+      nesting -= levels;
     }
-    return e;
   }
 
   private Expr unary() {
     if (peek().is("-") || peek().is("+")) {
       Token op = next();
-      return new Expr.Unary(op, unary());
+      nest(op);
+      try {
+        return new Expr.Unary(op, unary());
+      } finally {
+        nesting--;
+      }
     }
     return power();
   }
@@ -174,7 +221,12 @@ final class Parser {
     Expr base = postfix();
     if (peek().is("^")) {
       Token op = next();
-      return new Expr.Binary(op, base, unary());
+      nest(op);
+      try {
+        return new Expr.Binary(op, base, unary());
+      } finally {
+        nesting--;
+      }
     }
     return base;
   }

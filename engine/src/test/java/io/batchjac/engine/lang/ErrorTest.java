@@ -238,6 +238,30 @@ class ErrorTest {
   }
 
   @Test
+  void deepNestingIsRefusedNotAStackOverflow() throws InterruptedException {
+    // found by looking for what SpecParserFuzzIT could hit: deep text overflowed the parser's stack
+    String why = " expression nested more than 200 levels deep (parentheses, brackets, calls, signs, powers and "
+        + "each operator of a chain like a + b + c count): simplify it or split it with NAME = EXPR statements";
+    String parens = "input x; output " + "(".repeat(5000) + "x" + ")".repeat(5000);
+    String chain = "input x; output " + "x + ".repeat(5000) + "x";
+    String powers = "input x; output " + "x^".repeat(5000) + "x";
+    String[] got = new String[3];
+    // on a small stack, as Spark task threads may have: the refusal must come before any overflow
+    Thread t = new Thread(null, () -> {
+      got[0] = error(parens).getMessage();
+      got[1] = error(chain).getMessage();
+      got[2] = error(powers).getMessage();
+    }, "small stack", 512 * 1024);
+    t.start();
+    t.join();
+    assertEquals("<inline>:1:217:" + why, got[0]);
+    assertEquals("<inline>:1:815:" + why, got[1]);
+    assertEquals("<inline>:1:416:" + why, got[2]);
+    String deepButAllowed = "input x; output " + "(".repeat(199) + "x" + ")".repeat(199) + " + " + "x * ".repeat(150) + "x";
+    SpecParser.parseInline(deepButAllowed);
+  }
+
+  @Test
   void excerptKeepsTabsAligned() {
     SpecException e = error("input x\n\toutput x + $");
     assertEquals("<inline>:2:13: unexpected character '$'", e.getMessage());
