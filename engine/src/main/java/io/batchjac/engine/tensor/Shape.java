@@ -17,18 +17,20 @@ public final class Shape {
   private final int size;
 
   private Shape(int[] dims) {
+    // a zero dimension means no elements, however large the others (found by NpyReaderFuzzIT)
+    boolean empty = Arrays.stream(dims).anyMatch(d -> d == 0);
     long n = 1;
     for (int d : dims) {
       if (d < 0) {
         throw new IllegalArgumentException("negative dimension in shape " + Arrays.toString(dims));
       }
       n *= d;
-      if (n > Integer.MAX_VALUE) {
+      if (n > Integer.MAX_VALUE && !empty) {
         throw new IllegalArgumentException("shape " + Arrays.toString(dims) + " has more than 2^31 elements");
       }
     }
     this.dims = dims;
-    this.size = (int) n;
+    this.size = empty ? 0 : (int) n;
   }
 
   /** The shape with the given dimensions (copied). */

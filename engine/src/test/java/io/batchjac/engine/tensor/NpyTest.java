@@ -442,6 +442,15 @@ class NpyTest {
   }
 
   @Test
+  void aZeroDimensionMakesAnEmptyArrayWhateverTheOtherDimensions() throws IOException {
+    // found by NpyReaderFuzzIT: Shape refused (26700497, 474, 0) as "more than 2^31 elements"
+    byte[] b = npyV1("{'descr': '<f8', 'fortran_order': False, 'shape': (26700497, 474, 0), }", new double[0]);
+    Tensor t = Npy.read(new ByteArrayInputStream(b), SOURCE);
+    assertArrayEquals(new int[] {26700497, 474, 0}, t.shape().dims());
+    assertEquals(0, t.data().length);
+  }
+
+  @Test
   void refusesTruncatedHeaders() {
     assertRefused(Arrays.copyOf(bytes(F64_3x4), 50),
         "truncated: header length field promises 118 bytes of header but only 40 follow");
