@@ -70,7 +70,7 @@ final class SparkCluster implements AutoCloseable {
     return "spark://127.0.0.1:" + masterPort;
   }
 
-  /** The Worker JVMs (launched by this class) and everything they started, e.g. executors. */
+  /** The executor JVMs that the Workers (launched by this class) have started. */
   List<ProcessHandle> executorProcesses() {
     List<ProcessHandle> out = new ArrayList<>();
     for (Process p : processes) {

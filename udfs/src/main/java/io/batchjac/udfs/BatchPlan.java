@@ -12,8 +12,13 @@ import org.apache.spark.sql.types.StructType;
  * What {@link DerivativeTransformer} hands to every partition: the spec, the operation, where the
  * columns are, the batch size and the output schema. Also runs one batch on the engine.
  */
-record BatchPlan(String who, SpecSource source, String mode, String backend, int inIndex, String inName,
-    int tanIndex, String tanName, int batchSize, StructType outputSchema) implements Serializable {
+record BatchPlan(String who, SpecSource source, String mode, String backend, String inName,
+    String tanName, int batchSize, StructType outputSchema) implements Serializable {
+  /** Whether the mode takes a tangent (jvp) or cotangent (vjp) column, {@code tanName}. */
+  boolean hasTangent() {
+    return tanName != null;
+  }
+
 
   /** Values per row of the tangent column: N for jvp, M for vjp. */
   int tangentWidth(CompiledSpec cs) {

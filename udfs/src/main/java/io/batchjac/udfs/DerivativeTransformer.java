@@ -270,14 +270,14 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
       cols.add(df.col(quoted(c)));
     }
     cols.add(df.col(quoted(p.inName())).cast(NULLABLE_VECTOR).as(HIDDEN_X));
-    if (p.tanIndex() >= 0) {
+    if (p.hasTangent()) {
       cols.add(df.col(quoted(p.tanName())).cast(NULLABLE_VECTOR).as(HIDDEN_T));
     }
     Dataset<Row> withCasts = df.select(cols.toArray(new Column[0]));
     int k = df.columns().length;
     StructField result = p.outputSchema().fields()[p.outputSchema().fields().length - 1];
     Dataset<Row> out = SparkInternals.mapInternalRows(withCasts,
-        new BatchMapper(p, k, p.tanIndex() >= 0 ? k + 1 : -1), withCasts.schema().add(result));
+        new BatchMapper(p, k, p.hasTangent() ? k + 1 : -1), withCasts.schema().add(result));
     return out.drop(HIDDEN_X, HIDDEN_T);
   }
 
@@ -338,11 +338,11 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
           + (m.equals("gradient") ? "; use mode jacobian" : ""));
     }
     String in = require(getInputCol(), "inputCol", "setInputCol(column)");
-    int inIndex = arrayColumn(schema, in, "input", who);
-    int tanIndex = -1;
+    requireArrayColumn(schema, in, "input", who);
+    String tangent = null;
     if (m.equals("jvp") || m.equals("vjp")) {
-      String t = require(getTangentCol(), "tangentCol", "setTangentCol(column) for mode " + m);
-      tanIndex = arrayColumn(schema, t, m.equals("jvp") ? "tangent" : "cotangent", who);
+      tangent = require(getTangentCol(), "tangentCol", "setTangentCol(column) for mode " + m);
+      requireArrayColumn(schema, tangent, m.equals("jvp") ? "tangent" : "cotangent", who);
     }
     String out = getOutputCol();
     for (String name : schema.fieldNames()) {
@@ -353,7 +353,7 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     }
     boolean matrix = m.equals("jacobian") || m.equals("hessian");
     StructType outSchema = schema.add(out, matrix ? SparkInternals.MATRIX : SparkInternals.VECTOR, true);
-    return new BatchPlan(who, src, m, b, inIndex, in, tanIndex, getTangentCol(), getBatchSize(), outSchema);
+    return new BatchPlan(who, src, m, b, in, tangent, getBatchSize(), outSchema);
   }
 
   private String require(String value, String param, String how) {
@@ -363,7 +363,8 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     return value;
   }
 
-  private static int arrayColumn(StructType schema, String name, String role, String who) {
+  /** Checks that column {@code name} exists and holds arrays of numbers. */
+  private static void requireArrayColumn(StructType schema, String name, String role, String who) {
     int idx;
     try {
       idx = schema.fieldIndex(name);
@@ -377,6 +378,5 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
       throw new IllegalArgumentException(who + ": " + role + " column '" + name + "' must be an array of numbers "
           + "(array<double>), but it is " + t.simpleString());
     }
-    return idx;
   }
 }
