@@ -73,18 +73,19 @@ final class BinaryStep extends Step {
     int oo = f.off[out.slot()];
     int n = out.size();
     int samples = out.batched() ? c : 1;
+    Tiles t = f.tiles;
     if (fullSpan(la, a) && fullSpan(lb, b)) {
       int total = samples * n;
       if (a.batched() && b.batched()) {
-        Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, total);
+        Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, total, t);
         return;
       }
       if (a.batched() && b.size() == 1) {
-        Loops.vs(code, fn, ab, ao, bb[bo], ob, oo, total);
+        Loops.vs(code, fn, ab, ao, bb[bo], ob, oo, total, t);
         return;
       }
       if (b.batched() && a.size() == 1) {
-        Loops.sv(code, fn, ab[ao], bb, bo, ob, oo, total);
+        Loops.sv(code, fn, ab[ao], bb, bo, ob, oo, total, t);
         return;
       }
     }
@@ -98,15 +99,15 @@ final class BinaryStep extends Step {
       int po = oo + s * n;
       if (ta != null) {
         gather(ab, pa, mapA, ta);
-        sample(ta, 0, Layout.FULL, bb, pb, lb, tb, ob, po, n);
+        sample(ta, 0, Layout.FULL, bb, pb, lb, tb, ob, po, n, t);
       } else {
-        sample(ab, pa, la, bb, pb, lb, tb, ob, po, n);
+        sample(ab, pa, la, bb, pb, lb, tb, ob, po, n, t);
       }
     }
   }
 
   private void sample(double[] ab, int pa, Layout la, double[] bb, int pb, Layout lb, double[] tb,
-      double[] ob, int po, int n) {
+      double[] ob, int po, int n, Tiles t) {
     if (tb != null) {
       gather(bb, pb, mapB, tb);
       bb = tb;
@@ -125,32 +126,32 @@ final class BinaryStep extends Step {
           ob[po + i] = ob[po];
         }
       } else if (lb == Layout.FULL) {
-        Loops.sv(code, fn, ab[pa], bb, pb, ob, po, n);
+        Loops.sv(code, fn, ab[pa], bb, pb, ob, po, n, t);
       } else {
         int period = this.b.size();
         for (int r = 0; r < n; r += period) {
-          Loops.sv(code, fn, ab[pa], bb, pb, ob, po + r, period);
+          Loops.sv(code, fn, ab[pa], bb, pb, ob, po + r, period, t);
         }
       }
     } else if (lb == Layout.SCALAR) {
       if (la == Layout.FULL) {
-        Loops.vs(code, fn, ab, pa, bb[pb], ob, po, n);
+        Loops.vs(code, fn, ab, pa, bb[pb], ob, po, n, t);
       } else {
         int period = this.a.size();
         for (int r = 0; r < n; r += period) {
-          Loops.vs(code, fn, ab, pa, bb[pb], ob, po + r, period);
+          Loops.vs(code, fn, ab, pa, bb[pb], ob, po + r, period, t);
         }
       }
     } else if (la == Layout.FULL && lb == Layout.FULL) {
-      Loops.vv(code, fn, ab, pa, bb, pb, ob, po, n);
+      Loops.vv(code, fn, ab, pa, bb, pb, ob, po, n, t);
     } else if (la == Layout.SUFFIX && lb == Layout.FULL) {
       int period = this.a.size();
       for (int r = 0; r < n; r += period) {
-        Loops.vv(code, fn, ab, pa, bb, pb + r, ob, po + r, period);
+        Loops.vv(code, fn, ab, pa, bb, pb + r, ob, po + r, period, t);
       }
     } else if (la == Layout.FULL && lb == Layout.SUFFIX) {
       int period = this.b.size();
-      Loops.vRepeat(code, fn, ab, pa, bb, pb, ob, po, period, n / period);
+      Loops.vRepeat(code, fn, ab, pa, bb, pb, ob, po, period, n / period, t);
     } else {
       // both repeat with (possibly different) periods: fall back to element indexing
       int qa = this.a.size();

@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class Executor {
   /** Default number of doubles in the largest buffer of a chunk: 512 KiB, about an L2 cache. */
-  public static final int DEFAULT_CHUNK_DOUBLES = 1 << 16;
+  public static final int DEFAULT_CHUNK_DOUBLES = Integer.getInteger("batchjac.chunkDoubles", 1 << 16);
 
   private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
     Thread t = new Thread(r, "batchjac-worker");
@@ -30,6 +30,7 @@ public final class Executor {
 
   private final int threads;
   private final int chunkDoubles;
+  private final StepProfile profile;
 
   /**
    * @param threads worker threads (the calling thread is one of them), at least 1
@@ -44,6 +45,21 @@ public final class Executor {
     }
     this.threads = threads;
     this.chunkDoubles = chunkDoubles;
+    this.profile = null;
+  }
+
+  private Executor(Executor base, StepProfile profile) {
+    this.threads = base.threads;
+    this.chunkDoubles = base.chunkDoubles;
+    this.profile = profile;
+  }
+
+  /**
+   * The same executor recording the time of every step of every chunk into {@code profile}
+   * (slower: for finding where time goes, not for timing).
+   */
+  public Executor profiled(StepProfile profile) {
+    return new Executor(this, java.util.Objects.requireNonNull(profile, "profile"));
   }
 
   /** All available processors, default chunking. */
@@ -82,12 +98,12 @@ public final class Executor {
     int chunks = (batch + c - 1) / c;
     int workers = Math.min(threads, chunks);
     AtomicInteger next = new AtomicInteger();
+    Transfers io = new Transfers(plan, inputs, outputs);
     Runnable work = () -> {
       Frame f = frame(plan, c);
-      double[][] own = f.own;
       for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
         int b0 = k * c;
-        runChunk(plan, f, own, b0, Math.min(c, batch - b0), inputs, outputs);
+        runChunk(plan, f, io, b0, Math.min(c, batch - b0), profile);
       }
     };
     if (workers == 1) {
@@ -143,50 +159,32 @@ public final class Executor {
   private static final ThreadLocal<java.util.Map<Plan, Frame>> FRAMES =
       ThreadLocal.withInitial(java.util.IdentityHashMap::new);
 
-  private static void runChunk(Plan plan, Frame f, double[][] own, int b0, int c, Binding[] inputs, Binding[] outputs) {
-    for (int i = 0; i < inputs.length; i++) {
-      int s = plan.inputSlot(i);
-      if (s < 0 || inputs[i] == null) {
-        continue;
+  private static void runChunk(Plan plan, Frame f, Transfers io, int b0, int c, StepProfile profile) {
+    if (profile == null) {
+      io.bindInputs(f, b0, c);
+      boolean[] direct = io.bindOutputs(f, b0);
+      for (Step step : plan.steps()) {
+        step.run(f, c);
       }
-      Binding in = inputs[i];
-      if (in.inPlace()) {
-        f.buf[s] = in.data();
-        f.off[s] = in.offset() + b0 * in.sampleStride();
-      } else {
-        f.buf[s] = own[s];
-        f.off[s] = 0;
-        in.gather(b0, c, own[s], 0);
-      }
+      io.writeOutputs(f, b0, c, direct);
+      return;
     }
-    boolean[] direct = new boolean[outputs.length];
-    for (int i = 0; i < outputs.length; i++) {
-      Binding out = outputs[i];
-      int s = plan.outputSlot(i);
-      if (out != null && out.inPlace() && plan.outputOwnsSlot(i)) {
-        f.buf[s] = out.data();
-        f.off[s] = out.offset() + b0 * out.sampleStride();
-        direct[i] = true;
-      } else if (plan.outputOwnsSlot(i)) {
-        f.buf[s] = own[s]; // never a caller's array left from an earlier (failed) run
-        f.off[s] = 0;
-      }
+    List<Step> steps = plan.steps();
+    long[] nanos = new long[steps.size() + 2]; // the steps, then reading inputs, then writing outputs
+    long t = System.nanoTime();
+    io.bindInputs(f, b0, c);
+    boolean[] direct = io.bindOutputs(f, b0);
+    long now = System.nanoTime();
+    nanos[steps.size()] = now - t;
+    t = now;
+    for (int i = 0; i < steps.size(); i++) {
+      steps.get(i).run(f, c);
+      now = System.nanoTime();
+      nanos[i] = now - t;
+      t = now;
     }
-    for (Step step : plan.steps()) {
-      step.run(f, c);
-    }
-    for (int i = 0; i < outputs.length; i++) {
-      Binding out = outputs[i];
-      if (out == null) {
-        continue;
-      }
-      int s = plan.outputSlot(i);
-      if (direct[i]) {
-        f.buf[s] = own[s];
-        f.off[s] = 0;
-      } else {
-        out.scatter(b0, c, f.buf[s], f.off[s], plan.outputBatched(i) ? out.size() : 0);
-      }
-    }
+    io.writeOutputs(f, b0, c, direct);
+    nanos[steps.size() + 1] = System.nanoTime() - t;
+    profile.add(plan, nanos);
   }
 }

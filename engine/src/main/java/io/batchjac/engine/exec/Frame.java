@@ -13,6 +13,8 @@ final class Frame {
   double[][] own;
   /** Samples per chunk this frame's buffers hold. */
   int capacity;
+  /** The thread's scratch tiles for staged elementwise loops. */
+  final Tiles tiles = new Tiles();
 
   Frame(int slots) {
     buf = new double[slots][];

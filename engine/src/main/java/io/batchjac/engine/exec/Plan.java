@@ -99,15 +99,24 @@ public final class Plan {
   public String describe() {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < steps.size(); i++) {
-      Node n = stepNodes.get(i);
-      sb.append(i).append(": ").append(n);
-      sb.append(" <-");
-      for (Node a : n.args()) {
-        sb.append(' ').append(a.shape()).append(a.batched() ? "b" : "c");
-      }
-      sb.append("  [").append(steps.get(i).getClass().getSimpleName()).append("]\n");
+      sb.append(i).append(": ").append(describeStep(i)).append('\n');
     }
     return sb.toString();
+  }
+
+  /** Step i: the node it computes, its operands' shapes (b batched, c constant) and its kernel. */
+  String describeStep(int i) {
+    Node n = stepNodes.get(i);
+    StringBuilder sb = new StringBuilder().append(n).append(" <-");
+    for (Node a : n.args()) {
+      sb.append(' ').append(a.shape()).append(a.batched() ? "b" : "c");
+    }
+    return sb.append("  [").append(kernelOf(i)).append(']').toString();
+  }
+
+  /** The kernel of step i and the primitive it runs, e.g. {@code BinaryStep *} (for profiles). */
+  String kernelOf(int i) {
+    return steps.get(i).getClass().getSimpleName() + " " + stepNodes.get(i).op().name();
   }
 
   /** The largest per-sample value size among batched slots (for choosing chunk sizes). */

@@ -30,9 +30,9 @@ final class UnaryStep extends Step {
   void run(Frame f, int c) {
     int n = out.batched() ? c * out.size() : out.size();
     if (op != null) {
-      Loops.unary(op, f.buf[x.slot()], f.off[x.slot()], f.buf[out.slot()], f.off[out.slot()], n);
+      Loops.unary(op, f.buf[x.slot()], f.off[x.slot()], f.buf[out.slot()], f.off[out.slot()], n, f.tiles);
     } else {
-      Loops.powConst(exponent, f.buf[x.slot()], f.off[x.slot()], f.buf[out.slot()], f.off[out.slot()], n);
+      Loops.powConst(exponent, f.buf[x.slot()], f.off[x.slot()], f.buf[out.slot()], f.off[out.slot()], n, f.tiles);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.batchjac.engine.ir;
 
+import io.batchjac.engine.math.VecMath;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,8 +37,8 @@ public final class Elementwise {
   public static final Unary LOG = unary("log", Math::log, (b, x, y) -> b.div(b.scalar(1), x));
   public static final Unary LOG1P = unary("log1p", Math::log1p,
       (b, x, y) -> b.div(b.scalar(1), b.add(x, b.scalar(1))));
-  public static final Unary SIN = unary("sin", Math::sin, (b, x, y) -> b.cos(x));
-  public static final Unary COS = unary("cos", Math::cos, (b, x, y) -> b.neg(b.sin(x)));
+  public static final Unary SIN = unary("sin", VecMath::sin, (b, x, y) -> b.cos(x));
+  public static final Unary COS = unary("cos", VecMath::cos, (b, x, y) -> b.neg(b.sin(x)));
   public static final Unary TAN = unary("tan", Math::tan,
       (b, x, y) -> b.add(b.scalar(1), b.mul(y, y)));
   public static final Unary ASIN = unary("asin", Math::asin,
@@ -48,7 +49,7 @@ public final class Elementwise {
       (b, x, y) -> b.div(b.scalar(1), b.add(b.scalar(1), b.mul(x, x))));
   public static final Unary SINH = unary("sinh", Math::sinh, (b, x, y) -> b.cosh(x));
   public static final Unary COSH = unary("cosh", Math::cosh, (b, x, y) -> b.sinh(x));
-  public static final Unary TANH = unary("tanh", MoreMath::tanh,
+  public static final Unary TANH = unary("tanh", VecMath::tanh,
       (b, x, y) -> b.sub(b.scalar(1), b.mul(y, y)));
   public static final Unary SQRT = unary("sqrt", Math::sqrt, (b, x, y) -> b.div(b.scalar(0.5), y));
   public static final Unary CBRT = unary("cbrt", Math::cbrt,

@@ -62,33 +62,6 @@ public final class MoreMath {
     return Math.exp(-x * x) * ONE_OVER_SQRT_PI / f;
   }
 
-  // Rational approximation of tanh on |x| < 0.625 (the classic Cephes coefficients).
-  private static final double TP0 = -9.64399179425052238628E-1;
-  private static final double TP1 = -9.92877231001918586564E1;
-  private static final double TP2 = -1.61468768441708447952E3;
-  private static final double TQ0 = 1.12811678491632931402E2;
-  private static final double TQ1 = 2.23548839060100448583E3;
-  private static final double TQ2 = 4.84406305325125486048E3;
-
-  /**
-   * Hyperbolic tangent, about 3.5x faster than {@link Math#tanh} (which is not a JIT intrinsic):
-   * {@code x + x^3 P(x^2)/Q(x^2)} for |x| < 0.625, {@code 1 - 2/(exp(2|x|) + 1)} above (no
-   * cancellation there since the result exceeds 0.55). Within 2 ulps of {@link Math#tanh}
-   * (checked on 2e7 points in the tests' reference run); odd, and exactly +-1 beyond |x| = 22.
-   */
-  public static double tanh(double x) {
-    double ax = Math.abs(x);
-    if (ax < 0.625) {
-      double z = x * x;
-      return x + x * z * ((TP0 * z + TP1) * z + TP2) / (((z + TQ0) * z + TQ1) * z + TQ2);
-    }
-    if (ax > 22 || Double.isNaN(x)) {
-      return Double.isNaN(x) ? x : Math.copySign(1.0, x);
-    }
-    double e = Math.exp(2 * ax);
-    return Math.copySign(1 - 2 / (e + 1), x);
-  }
-
   /** The logistic sigmoid {@code 1 / (1 + exp(-x))}, without overflow for large |x|. */
   public static double sigmoid(double x) {
     if (x >= 0) {

@@ -5,6 +5,7 @@ import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Blas;
 import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.exec.StepProfile;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
@@ -65,6 +66,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  @Option(names = "--profile", description = "After the timed runs, run --repeat more times timing every step of the plan, and print the most expensive steps and the time per kernel.")
+  boolean profile;
+
   @Override
   public Integer call() throws Exception {
     if (batch < 1) {
@@ -75,21 +79,15 @@ final class BenchCommand implements Callable<Integer> {
     }
     Graph f = SpecBundle.of(specPath).graph();
     int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
-    Engine engine = new Engine(new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES));
+    Executor executor = new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES);
+    Engine engine = new Engine(executor);
     Backend b = Backend.parse(backend, chunk);
     int n = f.inputSize();
     int m = f.outputSize();
     Tensor x = Tensor.of(Shape.of(batch, n), new Sampler(f, seed).draw(0, batch));
     Tensor u = Tensor.of(Shape.of(batch, n), new Sampler(f, seed + 1).draw(0, batch));
     Tensor v = Tensor.of(Shape.of(batch, m), uniforms(seed + 2, batch * m));
-    Runnable work = switch (op) {
-      case jacobian -> () -> engine.batchedJacobian(f, b, x);
-      case jvp -> () -> engine.jvp(f, b, x, u);
-      case vjp -> () -> engine.vjp(f, b, x, v);
-      case gradient -> () -> engine.gradient(f, b, x);
-      case hessian -> () -> engine.hessian(f, b, Engine.Wrt.inputs(), x);
-      case eval -> () -> engine.evaluate(f, x);
-    };
+    Runnable work = workload(engine, f, b, x, u, v);
     for (int i = 0; i < warmup; i++) {
       work.run();
     }
@@ -136,8 +134,30 @@ final class BenchCommand implements Callable<Integer> {
       }
       out.println("  BLAS: " + Blas.describe());
     }
+    if (profile) {
+      StepProfile steps = new StepProfile();
+      Runnable profiled = workload(new Engine(executor.profiled(steps)), f, b, x, u, v);
+      long t0 = System.nanoTime();
+      for (int i = 0; i < repeat; i++) {
+        profiled.run();
+      }
+      double wall = (System.nanoTime() - t0) / 1e9;
+      out.printf(Locale.ROOT, "profile of %d more runs (%.3f s wall, steps timed one by one):%n", repeat, wall);
+      out.print(steps.report(15));
+    }
     out.flush();
     return 0;
+  }
+
+  private Runnable workload(Engine engine, Graph f, Backend b, Tensor x, Tensor u, Tensor v) {
+    return switch (op) {
+      case jacobian -> () -> engine.batchedJacobian(f, b, x);
+      case jvp -> () -> engine.jvp(f, b, x, u);
+      case vjp -> () -> engine.vjp(f, b, x, v);
+      case gradient -> () -> engine.gradient(f, b, x);
+      case hessian -> () -> engine.hessian(f, b, Engine.Wrt.inputs(), x);
+      case eval -> () -> engine.evaluate(f, x);
+    };
   }
 
   private static double[] uniforms(long seed, int count) {
