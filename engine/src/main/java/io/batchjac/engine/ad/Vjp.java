@@ -5,6 +5,7 @@ import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.ir.RuleContext;
 import io.batchjac.engine.tensor.Shape;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -37,7 +38,7 @@ public final class Vjp {
     Map<Node, Node> primal = Copier.copy(g, nb);
     RuleContext ctx = new RuleContext(nb, lead);
     Set<Node> needs = dependents(g, wrt);
-    Map<Node, Node> ct = new HashMap<>();
+    Map<Node, List<Node>> ct = new HashMap<>();
     List<Graph.Output> outs = g.outputs();
     for (int k = 0; k < outs.size(); k++) {
       Node o = outs.get(k).node();
@@ -48,16 +49,16 @@ public final class Vjp {
           throw new IllegalArgumentException("cotangent seed for output " + outs.get(k).name()
               + " has shape " + seed.shape() + ", expected " + want);
         }
-        ct.merge(o, seed, nb::add);
+        ct.computeIfAbsent(o, key -> new ArrayList<>()).add(seed);
       }
     }
     List<Node> nodes = g.nodes();
     for (int i = nodes.size() - 1; i >= 0; i--) {
       Node n = nodes.get(i);
-      Node c = ct.get(n);
-      if (c == null || n.kind() != Node.Kind.OP) {
+      if (!ct.containsKey(n) || n.kind() != Node.Kind.OP) {
         continue;
       }
+      Node c = Accumulate.sum(nb, ct.get(n));
       Node[] args = new Node[n.arity()];
       boolean[] want = new boolean[n.arity()];
       for (int a = 0; a < args.length; a++) {
@@ -67,15 +68,14 @@ public final class Vjp {
       Node[] cs = n.op().vjp(ctx, primal.get(n), args, c, want);
       for (int a = 0; a < args.length; a++) {
         if (want[a] && cs[a] != null) {
-          ct.merge(n.arg(a), cs[a], nb::add);
+          ct.computeIfAbsent(n.arg(a), key -> new ArrayList<>()).add(cs[a]);
         }
       }
     }
     Map<Node, Node> result = new HashMap<>();
     for (Node leaf : wrt) {
-      Node c = ct.get(leaf);
-      if (c != null) {
-        result.put(leaf, c);
+      if (ct.containsKey(leaf)) {
+        result.put(leaf, Accumulate.sum(nb, ct.get(leaf)));
       }
     }
     return new Result(primal, result);

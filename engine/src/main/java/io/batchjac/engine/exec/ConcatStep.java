@@ -2,7 +2,9 @@ package io.batchjac.engine.exec;
 
 /**
  * Concatenation along an axis: per sample and per index of the axes before it, each operand
- * contributes one contiguous run ({@code inner[j]} values), copied in operand order.
+ * contributes one contiguous run ({@code inner[j]} values), in operand order. Copied operand by
+ * operand across the chunk's samples, so that short runs (the one-value pieces reverse mode
+ * joins) cost a strided loop rather than a call per sample.
  */
 final class ConcatStep extends Step {
   private final Operand[] ins;
@@ -18,21 +20,37 @@ final class ConcatStep extends Step {
     this.inner = inner;
   }
 
+  /** Runs at least this long are copied with {@link System#arraycopy}; shorter ones by a loop. */
+  private static final int ARRAYCOPY_MIN = 16;
+
   @Override
   void run(Frame f, int c) {
     double[] dst = f.buf[out.slot()];
     int n = out.size();
     int samples = out.batched() ? c : 1;
-    for (int s = 0; s < samples; s++) {
-      int po = f.off[out.slot()] + s * n;
+    int row = n / Math.max(1, outer);
+    int col = 0;
+    for (int j = 0; j < ins.length; j++) {
+      Operand in = ins[j];
+      int len = inner[j];
+      double[] src = f.buf[in.slot()];
+      int stride = in.stride();
       for (int o = 0; o < outer; o++) {
-        for (int j = 0; j < ins.length; j++) {
-          Operand in = ins[j];
-          int len = inner[j];
-          System.arraycopy(f.buf[in.slot()], f.off[in.slot()] + s * in.stride() + o * len, dst, po, len);
-          po += len;
+        int to = f.off[out.slot()] + o * row + col;
+        int from = f.off[in.slot()] + o * len;
+        if (len >= ARRAYCOPY_MIN) {
+          for (int s = 0; s < samples; s++) {
+            System.arraycopy(src, from + s * stride, dst, to + s * n, len);
+          }
+        } else {
+          for (int s = 0; s < samples; s++) {
+            for (int t = 0; t < len; t++) {
+              dst[to + s * n + t] = src[from + s * stride + t];
+            }
+          }
         }
       }
+      col += len;
     }
   }
 }

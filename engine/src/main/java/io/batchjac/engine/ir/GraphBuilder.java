@@ -174,8 +174,64 @@ public final class GraphBuilder {
     return apply(Elementwise.SIGMOID, x);
   }
 
+  /**
+   * {@code x + y}. The sum of two pads into the same shape whose windows differ along one axis
+   * only and do not overlap (what reverse mode accumulates for the slices {@code x[0]},
+   * {@code x[1]}, ... of one input) becomes one pad of their concatenation, zeros between: one
+   * copy per sample instead of a pad and a sum per piece.
+   */
   public Node add(Node x, Node y) {
-    return apply(Elementwise.ADD, x, y);
+    Node joined = joinDisjointPads(x, y);
+    return joined != null ? joined : apply(Elementwise.ADD, x, y);
+  }
+
+  private Node joinDisjointPads(Node x, Node y) {
+    if (!(x.op() instanceof Pad px) || !(y.op() instanceof Pad py) || !x.shape().equals(y.shape())) {
+      return null;
+    }
+    int[] sx = px.start();
+    int[] sy = py.start();
+    Shape ex = x.arg(0).shape();
+    Shape ey = y.arg(0).shape();
+    int axis = -1;
+    for (int a = 0; a < sx.length; a++) {
+      if (sx[a] != sy[a] || ex.dim(a) != ey.dim(a)) {
+        if (axis >= 0) {
+          return null; // the windows differ along two axes
+        }
+        axis = a;
+      }
+    }
+    if (axis < 0) {
+      return null; // the same window: an ordinary sum
+    }
+    boolean xFirst = sx[axis] < sy[axis];
+    Node lo = xFirst ? x : y;
+    Node hi = xFirst ? y : x;
+    int[] start = xFirst ? sx : sy;
+    int loEnd = start[axis] + lo.arg(0).shape().dim(axis);
+    int hiStart = (xFirst ? sy : sx)[axis];
+    if (loEnd > hiStart) {
+      return null; // overlapping windows
+    }
+    List<Node> pieces = new ArrayList<>();
+    addPieces(pieces, lo.arg(0), axis);
+    if (hiStart > loEnd) {
+      int[] gap = lo.arg(0).shape().dims();
+      gap[axis] = hiStart - loEnd;
+      pieces.add(constant(Tensor.zeros(Shape.of(gap))));
+    }
+    addPieces(pieces, hi.arg(0), axis);
+    return pad(concat(axis, pieces.toArray(new Node[0])), start, x.shape());
+  }
+
+  /** x's pieces along {@code axis}: its operands when it is itself a concatenation there. */
+  private static void addPieces(List<Node> pieces, Node x, int axis) {
+    if (x.op() instanceof Concat c && c.axis() == axis) {
+      pieces.addAll(x.args());
+    } else {
+      pieces.add(x);
+    }
   }
 
   public Node sub(Node x, Node y) {
