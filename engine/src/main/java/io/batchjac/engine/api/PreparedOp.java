@@ -135,7 +135,7 @@ public final class PreparedOp {
    */
   public double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
     double[] out = new double[outPerSample * batch];
-    runInto(executor, x, xWidth, extra, batch, out);
+    compute(executor, x, xWidth, extra, batch, out); // a new array is zero already
     return out;
   }
 
@@ -150,6 +150,11 @@ public final class PreparedOp {
       throw new IllegalArgumentException("output buffer holds " + out.length + " values, " + needed + " needed");
     }
     java.util.Arrays.fill(out, 0, needed, 0.0); // pieces that are identically zero are not written
+    compute(executor, x, xWidth, extra, batch, out);
+  }
+
+  /** Runs every pass into {@code out}, whose pieces that are identically zero must be zero already. */
+  private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
     for (Pass p : passes) {
       if (p.plan() == null) {
         continue; // every piece identically zero

@@ -42,6 +42,10 @@ final class ConcatStep extends Step {
           for (int s = 0; s < samples; s++) {
             System.arraycopy(src, from + s * stride, dst, to + s * n, len);
           }
+        } else if (len == 1) {
+          for (int s = 0; s < samples; s++) {
+            dst[to + s * n] = src[from + s * stride];
+          }
         } else {
           for (int s = 0; s < samples; s++) {
             for (int t = 0; t < len; t++) {

@@ -3,6 +3,7 @@ package io.batchjac.engine.exec;
 import io.batchjac.engine.ir.Binary;
 import io.batchjac.engine.ir.BroadcastTo;
 import io.batchjac.engine.ir.Concat;
+import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.MatMul;
 import io.batchjac.engine.ir.Node;
@@ -116,6 +117,9 @@ public final class Plan {
 
   /** The kernel of step i and the primitive it runs, e.g. {@code BinaryStep *} (for profiles). */
   String kernelOf(int i) {
+    if (steps.get(i) instanceof SinCosStep) {
+      return "SinCosStep sin+cos";
+    }
     return steps.get(i).getClass().getSimpleName() + " " + stepNodes.get(i).op().name();
   }
 
@@ -190,7 +194,7 @@ public final class Plan {
 
   private void build() {
     boolean[] live = liveNodes();
-    List<Integer> stepOutSlots = new ArrayList<>();
+    List<int[]> stepOutSlots = new ArrayList<>();
     Map<List<Object>, Integer> computed = new HashMap<>();
     for (Node n : graph.nodes()) {
       if (!live[n.id()]) {
@@ -214,7 +218,7 @@ public final class Plan {
         computed.put(key, s);
         steps.add(stepFor(n, s));
         stepNodes.add(n);
-        stepOutSlots.add(s);
+        stepOutSlots.add(new int[] {s});
       }
     }
     for (int i = 0; i < inputSlots.length; i++) {
@@ -224,7 +228,48 @@ public final class Plan {
     for (int i = 0; i < outputSlots.length; i++) {
       outputSlots[i] = slotOf[outputs.get(i).id()];
     }
+    fuseSinCos(stepOutSlots);
     assignBuffers(stepOutSlots);
+  }
+
+  /**
+   * sin and cos of the same batched value (a function's {@code sin x} and its derivative's
+   * {@code cos x}) become one step at the first one's place: they share the reduction by pi/2,
+   * most of their cost.
+   */
+  private void fuseSinCos(List<int[]> stepOutSlots) {
+    Map<Integer, Integer> sinOf = new HashMap<>();
+    Map<Integer, Integer> cosOf = new HashMap<>();
+    for (int i = 0; i < steps.size(); i++) {
+      Node n = stepNodes.get(i);
+      if (n.op() == Elementwise.SIN || n.op() == Elementwise.COS) {
+        int in = slotOf[n.arg(0).id()];
+        (n.op() == Elementwise.SIN ? sinOf : cosOf).putIfAbsent(in, i);
+      }
+    }
+    List<Integer> drop = new ArrayList<>();
+    for (Map.Entry<Integer, Integer> e : sinOf.entrySet()) {
+      Integer c = cosOf.get(e.getKey());
+      if (c == null) {
+        continue;
+      }
+      int si = e.getValue();
+      int first = Math.min(si, c);
+      int sinSlot = stepOutSlots.get(si)[0];
+      int cosSlot = stepOutSlots.get(c)[0];
+      Node x = stepNodes.get(si).arg(0);
+      steps.set(first, new SinCosStep(operand(x), new Operand(sinSlot, x.shape().size(), true),
+          new Operand(cosSlot, x.shape().size(), true)));
+      stepNodes.set(first, stepNodes.get(si));
+      stepOutSlots.set(first, new int[] {sinSlot, cosSlot});
+      drop.add(Math.max(si, c));
+    }
+    drop.sort(java.util.Comparator.reverseOrder());
+    for (int i : drop) {
+      steps.remove(i);
+      stepNodes.remove(i);
+      stepOutSlots.remove(i);
+    }
   }
 
   /**
@@ -364,7 +409,7 @@ public final class Plan {
   }
 
   /** Greedy best-fit reuse of physical buffers by slot lifetime; output slots are never freed. */
-  private void assignBuffers(List<Integer> stepOutSlots) {
+  private void assignBuffers(List<int[]> stepOutSlots) {
     int n = slots();
     int[] lastUse = new int[n];
     Arrays.fill(lastUse, -1);
@@ -392,23 +437,26 @@ public final class Plan {
       }
     }
     for (int i = 0; i < steps.size(); i++) {
-      int s = stepOutSlots.get(i);
-      int size = slotSize.get(s);
-      int best = -1;
-      for (int f : free) {
-        if (sizes.get(f) >= size && (best < 0 || sizes.get(f) < sizes.get(best))) {
-          best = f;
+      for (int s : stepOutSlots.get(i)) {
+        int size = slotSize.get(s);
+        int best = -1;
+        for (int f : free) {
+          if (sizes.get(f) >= size && (best < 0 || sizes.get(f) < sizes.get(best))) {
+            best = f;
+          }
         }
+        if (best < 0) {
+          sizes.add(size);
+          best = sizes.size() - 1;
+        } else {
+          free.remove(Integer.valueOf(best));
+        }
+        physOf[s] = best;
       }
-      if (best < 0) {
-        sizes.add(size);
-        best = sizes.size() - 1;
-      } else {
-        free.remove(Integer.valueOf(best));
-      }
-      physOf[s] = best;
-      if (lastUse[s] < 0) {
-        free.add(best); // computed but never read again (cannot happen for live nodes)
+      for (int s : stepOutSlots.get(i)) {
+        if (lastUse[s] < 0) {
+          free.add(physOf[s]); // computed but never read again (cannot happen for live nodes)
+        }
       }
       for (int d : dying.get(i)) {
         if (physOf[d] >= 0) {

@@ -65,14 +65,39 @@ public final class VecMath {
    */
   private static void trig(double[] x, double[] o, int m, double[][] scratch, double quarter) {
     double[] fn = scratch[0];
+    double[] kc = scratch[3];
+    kernels(x, o, kc, m, scratch);
+    pick(fn, quarter, o, kc, o, m);
+    largeArguments(x, o, m, quarter);
+  }
+
+  /**
+   * sin and cos of the same values at once, sharing the reduction: bitwise what {@link #sin} and
+   * {@link #cos} give. {@code sin} and {@code cos} are different arrays, both different from x.
+   */
+  public static void sinCos(double[] x, double[] sin, double[] cos, int m, double[][] scratch) {
+    double[] fn = scratch[0];
+    double[] kc = scratch[3];
+    kernels(x, sin, kc, m, scratch);
+    pick(fn, 1, sin, kc, cos, m);
+    pick(fn, 0, sin, kc, sin, m);
+    largeArguments(x, sin, m, 0);
+    largeArguments(x, cos, m, 1);
+  }
+
+  /** The quadrants (scratch[0]), and sin and cos of the reduced arguments into ks and kc. */
+  private static void kernels(double[] x, double[] ks, double[] kc, int m, double[][] scratch) {
+    double[] fn = scratch[0];
     double[] y0 = scratch[1];
     double[] y1 = scratch[2];
-    double[] kc = scratch[3];
     quadrants(x, fn, m);
     reduce(x, fn, y0, y1, m);
-    kernelSin(y0, y1, o, m);
+    kernelSin(y0, y1, ks, m);
     kernelCos(y0, y1, kc, m);
-    pick(fn, quarter, o, kc, m);
+  }
+
+  /** Beyond the reduction's range (and for NaN and infinities): Math.sin or Math.cos. */
+  private static void largeArguments(double[] x, double[] o, int m, double quarter) {
     for (int i = 0; i < m; i++) {
       if (!(Math.abs(x[i]) < TRIG_LIMIT)) {
         o[i] = quarter == 0 ? Math.sin(x[i]) : Math.cos(x[i]);
@@ -133,16 +158,16 @@ public final class VecMath {
   }
 
   /**
-   * By the quadrant q = (fn + quarter) mod 4: sin(y), cos(y), -sin(y), -cos(y), chosen with
-   * exact 0/1 factors ({@code ks} in {@code o} on entry, the result in {@code o} on exit).
+   * By the quadrant q = (fn + quarter) mod 4: sin(y), cos(y), -sin(y), -cos(y), chosen from ks
+   * and kc with exact 0/1 factors ({@code o} may be {@code ks}).
    */
-  private static void pick(double[] fn, double quarter, double[] o, double[] kc, int m) {
+  private static void pick(double[] fn, double quarter, double[] ks, double[] kc, double[] o, int m) {
     for (int i = 0; i < m; i++) {
       double q = fn[i] + quarter;
       q = q - 4 * Math.floor(q * 0.25);
       double hi = Math.floor(q * 0.5);
       double odd = q - 2 * hi;
-      o[i] = (1 - 2 * hi) * ((1 - odd) * o[i] + odd * kc[i]);
+      o[i] = (1 - 2 * hi) * ((1 - odd) * ks[i] + odd * kc[i]);
     }
   }
 

@@ -110,6 +110,13 @@ class VecMathTest {
           default -> r.nextDouble(-30, 30);
         };
       }
+      double[] sin = new double[m];
+      double[] cos = new double[m];
+      VecMath.sinCos(x, sin, cos, m, new double[VecMath.SCRATCH_ARRAYS][m]);
+      for (int i = 0; i < m; i++) {
+        assertEquals(Double.doubleToLongBits(VecMath.sin(x[i])), Double.doubleToLongBits(sin[i]), "sinCos: sin of " + x[i]);
+        assertEquals(Double.doubleToLongBits(VecMath.cos(x[i])), Double.doubleToLongBits(cos[i]), "sinCos: cos of " + x[i]);
+      }
       for (int k = 0; k < kernels.length; k++) {
         double[] o = new double[m];
         kernels[k].run(x, o, m, new double[VecMath.SCRATCH_ARRAYS][m]);
