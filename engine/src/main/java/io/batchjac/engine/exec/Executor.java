@@ -102,7 +102,7 @@ public final class Executor {
     int chunks = (batch + c - 1) / c;
     int workers = Math.min(threads, chunks);
     AtomicInteger next = new AtomicInteger();
-    Transfers io = new Transfers(plan, inputs, outputs);
+    Transfers io = new Transfers(plan, inputs, outputs, batch);
     Runnable work = () -> {
       Frame f = frame(plan, c);
       for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {

@@ -25,25 +25,33 @@ final class Transfers {
   private final List<Columns> outputColumns = new ArrayList<>();
 
   /** Scalar bindings of one array and sample stride: binding {@code which[j]} at {@code offsets[j]}. */
+  /** Runs of fewer samples move every binding on its own. */
+  static final int GROUP_MIN = 256;
+
   /** Samples per block of a grouped transfer: their rows stay in L1 while each binding moves. */
   private static final int BLOCK = 64;
 
   private record Columns(double[] data, int stride, int[] offsets, int[] which) {}
 
-  Transfers(Plan plan, Binding[] inputs, Binding[] outputs) {
+  /**
+   * @param batch the run's number of samples: below {@link #GROUP_MIN} nothing is grouped (for
+   *     one row at a time, as SQL functions run, grouping costs more than it saves)
+   */
+  Transfers(Plan plan, Binding[] inputs, Binding[] outputs, int batch) {
     this.plan = plan;
     this.inputs = inputs;
     this.outputs = outputs;
+    boolean group = batch >= GROUP_MIN;
     boolean[] inGroupable = new boolean[inputs.length];
     for (int i = 0; i < inputs.length; i++) {
       Binding b = inputs[i];
-      inGroupable[i] = b != null && plan.inputSlot(i) >= 0 && !b.inPlace() && b.size() == 1;
+      inGroupable[i] = group && b != null && plan.inputSlot(i) >= 0 && !b.inPlace() && b.size() == 1;
     }
     inputAlone = group(inputs, inGroupable, inputColumns);
     boolean[] outGroupable = new boolean[outputs.length];
     for (int i = 0; i < outputs.length; i++) {
       Binding b = outputs[i];
-      outGroupable[i] = b != null && !b.inPlace() && b.size() == 1 && plan.outputBatched(i);
+      outGroupable[i] = group && b != null && !b.inPlace() && b.size() == 1 && plan.outputBatched(i);
     }
     outputAlone = group(outputs, outGroupable, outputColumns);
   }
@@ -53,17 +61,19 @@ final class Transfers {
     boolean[] alone = new boolean[bindings.length];
     boolean[] done = new boolean[bindings.length];
     for (int i = 0; i < bindings.length; i++) {
+      if (!groupable[i]) {
+        alone[i] = true;
+        continue;
+      }
       if (done[i]) {
         continue;
       }
       List<Integer> members = new ArrayList<>(List.of(i));
-      if (groupable[i]) {
-        for (int j = i + 1; j < bindings.length; j++) {
-          if (groupable[j] && !done[j] && bindings[j].data() == bindings[i].data()
-              && bindings[j].sampleStride() == bindings[i].sampleStride()) {
-            members.add(j);
-            done[j] = true;
-          }
+      for (int j = i + 1; j < bindings.length; j++) {
+        if (groupable[j] && !done[j] && bindings[j].data() == bindings[i].data()
+            && bindings[j].sampleStride() == bindings[i].sampleStride()) {
+          members.add(j);
+          done[j] = true;
         }
       }
       if (members.size() == 1) {

@@ -28,7 +28,7 @@ class TransfersTest {
     Plan plan = Plan.compile(b.build());
     int width = 5;
     int outWidth = 4;
-    for (int batch : new int[] {1, 63, 64, 65, 1000}) {
+    for (int batch : new int[] {1, 63, 64, 65, 1000, Transfers.GROUP_MIN + 7}) {
       for (int chunkDoubles : new int[] {1, 100, 1 << 16}) {
         double[] x = new double[batch * width];
         double[] vs = new double[batch * 2];
