@@ -385,7 +385,7 @@ public final class Plan {
         ins[i] = operand(n.arg(i));
         inner[i] = n.arg(i).shape().dropFirst(axis).size();
       }
-      return new ConcatStep(ins, out, outer, inner);
+      return new ConcatStep(ins, out, outer, inner, cc.plusZero());
     }
     throw new IllegalStateException("no kernel for primitive '" + op.name() + "'");
   }

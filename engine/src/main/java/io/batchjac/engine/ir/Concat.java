@@ -2,16 +2,33 @@ package io.batchjac.engine.ir;
 
 import io.batchjac.engine.tensor.Shape;
 
-/** Joins values of equal rank along {@code axis}; all other dimensions must agree. */
+/**
+ * Joins values of equal rank along {@code axis}; all other dimensions must agree. With
+ * {@code plusZero}, every value is copied as {@code v + 0.0} (a -0 becomes +0, nothing else
+ * changes): the concatenation that replaces a sum of pads in reverse mode
+ * ({@link GraphBuilder#add}) then gives bitwise the sum it replaces, in which every value had the
+ * other pads' zeros added.
+ */
 public final class Concat extends Op {
   private final int axis;
+  private final boolean plusZero;
 
   Concat(int axis) {
+    this(axis, false);
+  }
+
+  Concat(int axis, boolean plusZero) {
     this.axis = axis;
+    this.plusZero = plusZero;
   }
 
   public int axis() {
     return axis;
+  }
+
+  /** True when values are copied as {@code v + 0.0}. */
+  public boolean plusZero() {
+    return plusZero;
   }
 
   @Override
@@ -46,7 +63,7 @@ public final class Concat extends Op {
     for (int i = 0; i < x.length; i++) {
       t[i] = dx[i] != null ? dx[i] : r.zeros(x[i].shape());
     }
-    return r.b().concat(axis + r.leadRank(), t);
+    return r.b().apply(new Concat(axis + r.leadRank(), plusZero), t);
   }
 
   @Override
@@ -76,11 +93,11 @@ public final class Concat extends Op {
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof Concat && ((Concat) o).axis == axis;
+    return o instanceof Concat c && c.axis == axis && c.plusZero == plusZero;
   }
 
   @Override
   public int hashCode() {
-    return axis;
+    return 2 * axis + (plusZero ? 1 : 0);
   }
 }

@@ -222,7 +222,7 @@ public final class GraphBuilder {
       pieces.add(constant(Tensor.zeros(Shape.of(gap))));
     }
     addPieces(pieces, hi.arg(0), axis);
-    return pad(concat(axis, pieces.toArray(new Node[0])), start, x.shape());
+    return pad(apply(new Concat(axis, true), pieces.toArray(new Node[0])), start, x.shape());
   }
 
   /** x's pieces along {@code axis}: its operands when it is itself a concatenation there. */
