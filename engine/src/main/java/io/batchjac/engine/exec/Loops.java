@@ -53,11 +53,41 @@ final class Loops {
     return GENERIC;
   }
 
+  /**
+   * Runs shorter than this (one row at a time, as SQL functions compute) are computed element by
+   * element with the primitive's definition: cheaper than entering a vectorized loop.
+   */
+  static final int FEW = 8;
+
+  /** One element of a binary primitive: its definition (the loops below do the same per element). */
+  private static double apply(int code, DoubleBinaryOperator fn, double x, double y) {
+    switch (code) {
+      case ADD:
+        return x + y;
+      case SUB:
+        return x - y;
+      case MUL:
+        return x * y;
+      case DIV:
+        return x / y;
+      case ZMUL:
+        return x == 0 ? 0 : x * y;
+      default:
+        return fn.applyAsDouble(x, y);
+    }
+  }
+
   // ------------------------------------------------------------------ entry points (any offsets)
 
   /** {@code o[oo+i] = a[ao+i] op b[bo+i]} for i < n. */
   static void vv(int code, DoubleBinaryOperator fn, double[] a, int ao, double[] b, int bo, double[] o, int oo,
       int n, Tiles t) {
+    if (n < FEW) {
+      for (int i = 0; i < n; i++) {
+        o[oo + i] = apply(code, fn, a[ao + i], b[bo + i]);
+      }
+      return;
+    }
     if (ao == oo && bo == oo) {
       vvAligned(code, fn, a, b, o, oo, oo + n);
       return;
@@ -98,6 +128,12 @@ final class Loops {
 
   /** {@code o[oo+i] = a[ao+i] op s} for i < n. */
   static void vs(int code, DoubleBinaryOperator fn, double[] a, int ao, double s, double[] o, int oo, int n, Tiles t) {
+    if (n < FEW) {
+      for (int i = 0; i < n; i++) {
+        o[oo + i] = apply(code, fn, a[ao + i], s);
+      }
+      return;
+    }
     if (ao == oo) {
       vsAligned(code, fn, a, s, o, oo, oo + n);
       return;
@@ -112,6 +148,12 @@ final class Loops {
 
   /** {@code o[oo+i] = s op b[bo+i]} for i < n. */
   static void sv(int code, DoubleBinaryOperator fn, double s, double[] b, int bo, double[] o, int oo, int n, Tiles t) {
+    if (n < FEW) {
+      for (int i = 0; i < n; i++) {
+        o[oo + i] = apply(code, fn, s, b[bo + i]);
+      }
+      return;
+    }
     if (bo == oo) {
       svAligned(code, fn, s, b, o, oo, oo + n);
       return;
@@ -130,6 +172,13 @@ final class Loops {
    */
   static void unary(Unary op, double[] x, int xo, double[] o, int oo, int n, Tiles t) {
     int kernel = op == Elementwise.SIN ? 0 : op == Elementwise.COS ? 1 : op == Elementwise.TANH ? 2 : -1;
+    if (kernel < 0 && n < FEW) {
+      DoubleUnaryOperator fn = op.fn();
+      for (int i = 0; i < n; i++) {
+        o[oo + i] = fn.applyAsDouble(x[xo + i]);
+      }
+      return;
+    }
     if (kernel < 0 && xo == oo) {
       unaryAligned(op, x, o, oo, oo + n);
       return;
