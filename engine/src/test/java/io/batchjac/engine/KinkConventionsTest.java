@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Node;
@@ -11,6 +12,7 @@ import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.function.BiFunction;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -184,6 +186,32 @@ class KinkConventionsTest {
     Tensor ju = ENGINE.jvp(f, Backend.forward(), x, samples(new double[] {1}, new double[] {1}, new double[] {1}));
     assertEquals(0.0, ju.get(0, 0), 0.0, "jvp at x = -1");
     assertEquals(0.0, ju.get(0, 1), 0.0, "jvp at x = 0");
+  }
+
+  /**
+   * {@code where(x != 0, 1 / x, 0)} and {@code where(x != 0, x / x^3, 0)} at x = 0: the unchosen
+   * quotients divide by zero; the rules of {@code /} divide (co)tangents with the strong-zero
+   * quotient {@code zdiv}, so the zero the unchosen branch receives stays zero in every mode and
+   * in the Hessian.
+   */
+  @Test
+  void whereDoesNotLeakInfinityFromAnUnchosenQuotient() {
+    Graph f = unary(1, (b, x) -> b.where(b.apply(Elementwise.NE, x, b.scalar(0)), b.div(b.scalar(1), x), b.scalar(0)));
+    Graph g = unary(1, (b, x) -> b.where(b.apply(Elementwise.NE, x, b.scalar(0)), b.div(x, b.mul(x, b.mul(x, x))), b.scalar(0)));
+    Tensor x = samples(new double[] {0}, new double[] {2});
+    double[] second = {0.25, 0.375}; // (1/x)'' = 2/x^3 and (1/x^2)'' = 6/x^4 at x = 2
+    List<Graph> graphs = List.of(f, g);
+    for (int k = 0; k < graphs.size(); k++) {
+      Graph h = graphs.get(k);
+      for (Backend be : new Backend[] {Backend.forward(), Backend.reverse()}) {
+        Tensor j = ENGINE.batchedJacobian(h, be, x);
+        assertEquals(0.0, j.get(0, 0, 0), 0.0, be + " derivative at x = 0");
+        assertEquals(-0.25, j.get(0, 0, 1), 1e-15, be + " derivative at x = 2"); // -1/x^2 and -2/x^3
+      }
+      Tensor hess = ENGINE.hessian(h, x);
+      assertEquals(0.0, hess.get(0, 0, 0), 0.0, "hessian at x = 0");
+      assertEquals(second[k], hess.get(0, 0, 1), 1e-15, "hessian at x = 2");
+    }
   }
 
   /** The "double where" workaround gives exact zeros in every mode. */

@@ -88,6 +88,7 @@ class PrimitiveTableTest {
     BINARY_DOMAINS.put("*", Domain.of(-2, 2));
     BINARY_DOMAINS.put("zmul", Domain.of(-2, 2));
     BINARY_DOMAINS.put("/", Domain.of(-2, 2, 0.5, 2));
+    BINARY_DOMAINS.put("zdiv", Domain.of(-2, 2, 0.5, 2));
     BINARY_DOMAINS.put("pow", Domain.of(0.5, 2, -2, 2));
     BINARY_DOMAINS.put("atan2", Domain.of(-2, 2, 0.5, 2));
     BINARY_DOMAINS.put("hypot", Domain.of(-2, 2, 0.5, 2));

@@ -33,6 +33,7 @@ final class Loops {
   static final int MUL = 3;
   static final int DIV = 4;
   static final int ZMUL = 5;
+  static final int ZDIV = 6;
 
   static int code(Binary op) {
     if (op == Elementwise.ADD) {
@@ -49,6 +50,9 @@ final class Loops {
     }
     if (op == Elementwise.ZMUL) {
       return ZMUL;
+    }
+    if (op == Elementwise.ZDIV) {
+      return ZDIV;
     }
     return GENERIC;
   }
@@ -72,6 +76,8 @@ final class Loops {
         return x / y;
       case ZMUL:
         return x == 0 ? 0 : x * y;
+      case ZDIV:
+        return x == 0 ? 0 : x / y;
       default:
         return fn.applyAsDouble(x, y);
     }
@@ -229,6 +235,17 @@ final class Loops {
           zeroWhereZero(a, o, from, to);
         }
       }
+      case ZDIV -> {
+        double smallest = Double.POSITIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+          double x = a[i];
+          o[i] = x / b[i];
+          smallest = Math.min(smallest, Math.abs(x));
+        }
+        if (!(smallest > 0)) {
+          zeroWhereZero(a, o, from, to);
+        }
+      }
       default -> { for (int i = from; i < to; i++) o[i] = fn.applyAsDouble(a[i], b[i]); }
     }
   }
@@ -244,6 +261,17 @@ final class Loops {
         for (int i = from; i < to; i++) {
           double x = a[i];
           o[i] = x * s;
+          smallest = Math.min(smallest, Math.abs(x));
+        }
+        if (!(smallest > 0)) {
+          zeroWhereZero(a, o, from, to);
+        }
+      }
+      case ZDIV -> {
+        double smallest = Double.POSITIVE_INFINITY;
+        for (int i = from; i < to; i++) {
+          double x = a[i];
+          o[i] = x / s;
           smallest = Math.min(smallest, Math.abs(x));
         }
         if (!(smallest > 0)) {
@@ -267,14 +295,22 @@ final class Loops {
           for (int i = from; i < to; i++) o[i] = s * b[i];
         }
       }
+      case ZDIV -> {
+        if (s == 0) {
+          java.util.Arrays.fill(o, from, to, 0.0);
+        } else {
+          for (int i = from; i < to; i++) o[i] = s / b[i];
+        }
+      }
       default -> { for (int i = from; i < to; i++) o[i] = fn.applyAsDouble(s, b[i]); }
     }
   }
 
   /**
-   * The second pass of {@code zmul(x, y) = x == 0 ? 0 : x * y}, run only when the first (the
-   * products and the smallest |x|, one vectorized loop) met a zero or NaN x: gives the elements
-   * whose x is zero their exact +0 (the product would be -0, or NaN for an infinite y).
+   * The second pass of {@code zmul(x, y) = x == 0 ? 0 : x * y} (and of {@code zdiv}), run only
+   * when the first (the products and the smallest |x|, one vectorized loop) met a zero or NaN x:
+   * gives the elements whose x is zero their exact +0 (the product would be -0, or NaN for an
+   * infinite y; the quotient NaN for a zero y).
    */
   private static void zeroWhereZero(double[] a, double[] o, int from, int to) {
     for (int i = from; i < to; i++) {

@@ -19,9 +19,10 @@ public final class Binary extends Op {
   private final Partial px;
   private final Partial py;
   private final boolean strongZero;
+  private final boolean quotient;
 
   Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py) {
-    this(name, fn, px, py, false);
+    this(name, fn, px, py, false, false);
   }
 
   /**
@@ -29,11 +30,24 @@ public final class Binary extends Op {
    *     {@code y} (see {@link Elementwise#ZMUL}); its rules keep that property at every order
    */
   Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero) {
+    this(name, fn, px, py, strongZero, false);
+  }
+
+  /**
+   * @param quotient a division ({@code x / y} or {@link Elementwise#ZDIV}): its rules divide the
+   *     (co)tangent by y with {@code zdiv} instead of multiplying it by the partials {@code 1/y}
+   *     and {@code -out/y} (VJP: {@code cx = zdiv(ct, y)}, {@code cy = -(cx * out)}; JVP:
+   *     {@code zdiv(dx, y) - zdiv(dy, y) * out}, the product strong in the tangent for {@code /}
+   *     and in {@code out} for zdiv, whose value is a strong zero): two kernels instead of five
+   *     per division in reverse mode, one rounding fewer, the same zero-preserving semantics
+   */
+  Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero, boolean quotient) {
     this.name = name;
     this.fn = fn;
     this.px = px;
     this.py = py;
     this.strongZero = strongZero;
+    this.quotient = quotient;
   }
 
   @Override
@@ -58,6 +72,16 @@ public final class Binary extends Op {
   @Override
   public Node jvp(RuleContext r, Node out, Node[] x, Node[] dx) {
     int rank = out.shape().rank();
+    if (quotient) {
+      Node ax = r.align(dx[0], x[0].shape(), rank);
+      Node ay = r.align(dx[1], x[1].shape(), rank);
+      Node tx = ax == null ? null : r.b().zdiv(ax, x[1]);
+      Node dyOverY = ay == null ? null : r.b().zdiv(ay, x[1]);
+      // zdiv's value is a strong zero where x is 0: its y-term vanishes there; for / the zero
+      // that must stay zero is the tangent's
+      Node ty = ay == null ? null : r.b().neg(strongZero ? r.b().zmul(out, dyOverY) : r.b().zmul(dyOverY, out));
+      return r.fit(r.add(tx, ty), out.shape());
+    }
     if (strongZero) {
       Node ax = r.align(dx[0], x[0].shape(), rank);
       Node ay = r.align(dx[1], x[1].shape(), rank);
@@ -72,6 +96,12 @@ public final class Binary extends Op {
 
   @Override
   public Node[] vjp(RuleContext r, Node out, Node[] x, Node ct, boolean[] needs) {
+    if (quotient) {
+      Node q = r.b().zdiv(ct, x[1]);
+      Node sx = needs[0] ? r.unbroadcast(q, x[0].shape()) : null;
+      Node sy = needs[1] ? r.unbroadcast(r.b().neg(r.b().zmul(q, out)), x[1].shape()) : null;
+      return new Node[] {sx, sy};
+    }
     if (strongZero) {
       Node sx = needs[0] ? r.unbroadcast(r.b().zmul(ct, x[1]), x[0].shape()) : null;
       Node sy = needs[1] ? r.unbroadcast(r.b().zmul(x[0], ct), x[1].shape()) : null;

@@ -175,14 +175,25 @@ public final class GraphBuilder {
   }
 
   /**
-   * {@code x + y}. The sum of two pads into the same shape whose windows differ along one axis
+   * {@code x + y}; adding a negation subtracts (x + (-z) and x - z are the same bits). The sum
+   * of two pads into the same shape whose windows differ along one axis
    * only and do not overlap (what reverse mode accumulates for the slices {@code x[0]},
    * {@code x[1]}, ... of one input) becomes one pad of their concatenation, zeros between: one
    * copy per sample instead of a pad and a sum per piece.
    */
   public Node add(Node x, Node y) {
     Node joined = joinDisjointPads(x, y);
-    return joined != null ? joined : apply(Elementwise.ADD, x, y);
+    if (joined != null) {
+      return joined;
+    }
+    Shape out = Shape.broadcastOrNull(x.shape(), y.shape());
+    if (out != null && y.op() == Elementwise.NEG && out.equals(Shape.broadcastOrNull(x.shape(), y.arg(0).shape()))) {
+      return apply(Elementwise.SUB, x, y.arg(0)); // x + (-z) is x - z, bit for bit
+    }
+    if (out != null && x.op() == Elementwise.NEG && out.equals(Shape.broadcastOrNull(x.arg(0).shape(), y.shape()))) {
+      return apply(Elementwise.SUB, y, x.arg(0));
+    }
+    return apply(Elementwise.ADD, x, y);
   }
 
   private Node joinDisjointPads(Node x, Node y) {
@@ -234,7 +245,11 @@ public final class GraphBuilder {
     }
   }
 
+  /** {@code x - y}; subtracting a negation adds (exactly the same bits). */
   public Node sub(Node x, Node y) {
+    if (y.op() == Elementwise.NEG && x.shape().equals(y.shape())) {
+      return apply(Elementwise.ADD, x, y.arg(0));
+    }
     return apply(Elementwise.SUB, x, y);
   }
 
@@ -260,6 +275,15 @@ public final class GraphBuilder {
       return reshape(y, out);
     }
     return apply(Elementwise.ZMUL, x, y);
+  }
+
+  /** {@code x == 0 ? 0 : x / y} elementwise ({@link Elementwise#ZDIV}); dividing by ones is free. */
+  public Node zdiv(Node x, Node y) {
+    Shape out = Shape.broadcastOrNull(x.shape(), y.shape());
+    if (out != null && y.isConstant(1) && out.size() == x.shape().size()) {
+      return reshape(x, out);
+    }
+    return apply(Elementwise.ZDIV, x, y);
   }
 
   public Node div(Node x, Node y) {

@@ -41,7 +41,7 @@ class LoopsTest {
   }
 
   private static final Binary[] BINARIES = {Elementwise.ADD, Elementwise.SUB, Elementwise.MUL, Elementwise.DIV,
-      Elementwise.ZMUL, Elementwise.binary("max")};
+      Elementwise.ZMUL, Elementwise.ZDIV, Elementwise.binary("max")};
   private static final int[][] OFFSETS = {{0, 0, 0}, {7, 7, 7}, {0, 3, 5}, {2, 0, 0}};
 
   @Test
