@@ -31,7 +31,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3)
 @Measurement(iterations = 5)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", ForkHeap.MIN, ForkHeap.MAX, ForkHeap.PRE_TOUCH})
 public class EngineBenchmark {
   /** spec:op:backend:batch (see {@link Workload}). */
   @Param({

@@ -30,7 +30,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", ForkHeap.MIN, ForkHeap.MAX, ForkHeap.PRE_TOUCH})
 public class SweepBenchmark {
   /** spec:op:backend (the batch comes from {@link #batch}). */
   @Param({"mlp:jacobian:auto", "borehole:jacobian:auto"})
