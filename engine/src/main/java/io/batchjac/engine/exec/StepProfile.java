@@ -16,13 +16,15 @@ public final class StepProfile {
   /** Per distinct plan (plans that describe alike, e.g. compiled anew per call, are merged). */
   private final Map<String, long[]> nanos = new java.util.HashMap<>();
   private final Map<String, Plan> order = new java.util.LinkedHashMap<>();
+  /** Each plan's description, built once (a run compiles its plans anew; chunks reuse them). */
+  private final Map<Plan, String> keys = new java.util.IdentityHashMap<>();
 
   /**
    * Adds one chunk's times of {@code plan}: one per step, then the time spent reading the inputs
    * into the chunk and writing the outputs out of it.
    */
   synchronized void add(Plan plan, long[] stepNanos) {
-    String key = plan.describe();
+    String key = keys.computeIfAbsent(plan, Plan::describe);
     long[] acc = nanos.get(key);
     if (acc == null) {
       acc = new long[stepNanos.length];

@@ -33,21 +33,25 @@ public final class Binary extends Op {
     this(name, fn, px, py, strongZero, false);
   }
 
-  /**
-   * @param quotient a division ({@code x / y} or {@link Elementwise#ZDIV}): its rules divide the
-   *     (co)tangent by y with {@code zdiv} instead of multiplying it by the partials {@code 1/y}
-   *     and {@code -out/y} (VJP: {@code cx = zdiv(ct, y)}, {@code cy = -(cx * out)}; JVP:
-   *     {@code zdiv(dx, y) - zdiv(dy, y) * out}, the product strong in the tangent for {@code /}
-   *     and in {@code out} for zdiv, whose value is a strong zero): two kernels instead of five
-   *     per division in reverse mode, one rounding fewer, the same zero-preserving semantics
-   */
-  Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero, boolean quotient) {
+  private Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero, boolean quotient) {
     this.name = name;
     this.fn = fn;
     this.px = px;
     this.py = py;
     this.strongZero = strongZero;
     this.quotient = quotient;
+  }
+
+  /**
+   * A division ({@code x / y}, or {@link Elementwise#ZDIV} when {@code strongZero}): its rules
+   * divide the (co)tangent by y with {@code zdiv} instead of multiplying it by the partials
+   * {@code 1/y} and {@code -out/y} (VJP: {@code cx = zdiv(ct, y)}, {@code cy = -(cx * out)}; JVP:
+   * {@code zdiv(dx, y) - zdiv(dy, y) * out}, the product strong in the tangent for {@code /} and
+   * in {@code out} for zdiv, whose value is a strong zero): two kernels instead of five per
+   * division in reverse mode, one rounding fewer, the same zero-preserving semantics.
+   */
+  static Binary quotient(String name, DoubleBinaryOperator fn, boolean strongZero) {
+    return new Binary(name, fn, null, null, strongZero, true);
   }
 
   @Override

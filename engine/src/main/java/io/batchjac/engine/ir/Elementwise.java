@@ -68,8 +68,7 @@ public final class Elementwise {
   public static final Binary ADD = binary("+", Double::sum, Partial.ONE, Partial.ONE);
   public static final Binary SUB = binary("-", (x, y) -> x - y, Partial.ONE, Partial.MINUS_ONE);
   public static final Binary MUL = binary("*", (x, y) -> x * y, (b, x, y, o) -> y, (b, x, y, o) -> x);
-  public static final Binary DIV = register(new Binary("/", (x, y) -> x / y,
-      (b, x, y, o) -> b.div(b.scalar(1), y), (b, x, y, o) -> b.neg(b.div(o, y)), false, true));
+  public static final Binary DIV = register(Binary.quotient("/", (x, y) -> x / y, false));
   public static final Binary POW = binary("pow", Math::pow,
       (b, x, y, o) -> b.mul(y, b.pow(x, b.sub(y, b.scalar(1)))), (b, x, y, o) -> b.mul(b.log(x), o));
   public static final Binary ATAN2 = binary("atan2", Math::atan2,
@@ -96,8 +95,7 @@ public final class Elementwise {
    * {@code where}'s unchosen branch stays zero even where y is 0). Otherwise identical to
    * {@code /}.
    */
-  public static final Binary ZDIV = register(new Binary("zdiv", (x, y) -> x == 0 ? 0 : x / y,
-      (b, x, y, o) -> b.div(b.scalar(1), y), (b, x, y, o) -> b.neg(b.div(o, y)), true, true));
+  public static final Binary ZDIV = register(Binary.quotient("zdiv", (x, y) -> x == 0 ? 0 : x / y, true));
   public static final Binary LT = binary("<", (x, y) -> x < y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary LE = binary("<=", (x, y) -> x <= y ? 1 : 0, Partial.ZERO, Partial.ZERO);
   public static final Binary GT = binary(">", (x, y) -> x > y ? 1 : 0, Partial.ZERO, Partial.ZERO);
