@@ -1,11 +1,14 @@
 package io.batchjac.engine.ad;
 
+import io.batchjac.engine.ir.ForwardPass;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.ir.RuleContext;
 import io.batchjac.engine.tensor.Shape;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -13,7 +16,8 @@ import java.util.function.Function;
  * Forward mode: copies a graph into a builder and pushes tangents through it with every
  * primitive's JVP rule, K directions at once. A tangent of a value of shape S has shape
  * {@code lead + S} (lead is usually {@code [K]}); tangents of values that do not depend on the
- * seeded leaves are symbolic zeros and cost nothing.
+ * seeded leaves are symbolic zeros and cost nothing. The pass itself is {@link ForwardPass},
+ * run over the copy.
  */
 public final class Jvp {
   /** The copied graph's nodes and their tangents (null = zero), both keyed by the ORIGINAL node. */
@@ -35,9 +39,11 @@ public final class Jvp {
    */
   public static Result apply(Graph g, GraphBuilder nb, Shape lead, Function<Node, Node> seeds) {
     Map<Node, Node> primal = Copier.copy(g, nb);
-    Map<Node, Node> tangent = new HashMap<>();
-    RuleContext ctx = new RuleContext(nb, lead);
+    Map<Node, Node> onCopies = new HashMap<>();
+    List<Node> order = new ArrayList<>();
     for (Node n : g.nodes()) {
+      Node copy = primal.get(n);
+      order.add(copy);
       if (n.kind() == Node.Kind.INPUT || n.kind() == Node.Kind.PARAM) {
         Node seed = seeds.apply(n);
         if (seed != null) {
@@ -46,23 +52,16 @@ public final class Jvp {
             throw new IllegalArgumentException("seed for " + n.name() + " has shape " + seed.shape()
                 + ", expected " + want);
           }
-          tangent.put(n, seed);
+          onCopies.put(copy, seed);
         }
-      } else if (n.kind() == Node.Kind.OP) {
-        Node[] args = new Node[n.arity()];
-        Node[] dargs = new Node[n.arity()];
-        boolean any = false;
-        for (int i = 0; i < args.length; i++) {
-          args[i] = primal.get(n.arg(i));
-          dargs[i] = tangent.get(n.arg(i));
-          any |= dargs[i] != null;
-        }
-        if (any) {
-          Node t = n.op().jvp(ctx, primal.get(n), args, dargs);
-          if (t != null) {
-            tangent.put(n, t);
-          }
-        }
+      }
+    }
+    ForwardPass.push(new RuleContext(nb, lead), order, onCopies);
+    Map<Node, Node> tangent = new HashMap<>();
+    for (Node n : g.nodes()) {
+      Node t = onCopies.get(primal.get(n));
+      if (t != null) {
+        tangent.put(n, t);
       }
     }
     return new Result(primal, tangent);

@@ -6,6 +6,7 @@ import io.batchjac.engine.exec.Binding;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.ir.Seeds;
 import io.batchjac.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.HashMap;

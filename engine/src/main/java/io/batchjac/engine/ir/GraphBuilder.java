@@ -559,6 +559,42 @@ public final class GraphBuilder {
     return apply(new Pad(start, full), x);
   }
 
+  // ---------------------------------------------------------------- derivatives
+
+  /**
+   * The gradient of the scalar {@code e} with respect to the leaf {@code v} (an input or a
+   * param of this builder), shaped like {@code v}, as a node of this graph: differentiable again
+   * by every operator and engine operation. Semantics, modes and shapes: {@link Derivatives}.
+   */
+  public Node grad(Node e, Node v) {
+    return Derivatives.grad(this, e, v);
+  }
+
+  /** The Jacobian of {@code e} with respect to the leaf {@code v}: shape(e) + shape(v). */
+  public Node jacobian(Node e, Node v) {
+    return Derivatives.jacobian(this, e, v);
+  }
+
+  /** The Jacobian of {@code e} with respect to the leaf {@code v} times {@code u} (shaped like v): shape(e). */
+  public Node jvp(Node e, Node v, Node u) {
+    return Derivatives.jvp(this, e, v, u);
+  }
+
+  /** {@code w} (shaped like e) times the Jacobian of {@code e} with respect to the leaf {@code v}: shape(v). */
+  public Node vjp(Node e, Node v, Node w) {
+    return Derivatives.vjp(this, e, v, w);
+  }
+
+  /** The Hessian of the scalar {@code e} with respect to the leaf {@code v}: shape(v) + shape(v). */
+  public Node hessian(Node e, Node v) {
+    return Derivatives.hessian(this, e, v);
+  }
+
+  /** The node of that id (ids are positions in this builder). */
+  Node node(int id) {
+    return nodes.get(id);
+  }
+
   /** Nodes created so far (for transformations that inspect what they built). */
   public int size() {
     return nodes.size();

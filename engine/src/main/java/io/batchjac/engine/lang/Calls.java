@@ -12,18 +12,20 @@ import java.util.function.Supplier;
 /**
  * Lowers calls of the built-in functions ({@link Functions}) to {@link GraphBuilder} operations:
  * elementwise functions, {@code where}, reductions, {@code dot}, {@code norm}, {@code transpose},
- * {@code reshape} and {@code concat}. Axes, permutations and dimensions are integer constants.
+ * {@code reshape} and {@code concat}, and the derivative operators ({@link DerivativeCalls}). Axes, permutations and dimensions are integer constants.
  */
 final class Calls {
   private final SourceText src;
   private final GraphBuilder b;
   private final Function<Expr, Node> lower;
+  private final DerivativeCalls derivatives;
 
   /** Calls lowered into {@code b}; {@code lower} lowers argument expressions. */
   Calls(SourceText src, GraphBuilder b, Function<Expr, Node> lower) {
     this.src = src;
     this.b = b;
     this.lower = lower;
+    this.derivatives = new DerivativeCalls(src, b, lower);
   }
 
   private Node lower(Expr e) {
@@ -46,6 +48,9 @@ final class Calls {
     }
     Functions.check(src, sig, c);
     List<Expr> a = c.args();
+    if (DerivativeCalls.NAMES.contains(f)) {
+      return derivatives.call(c);
+    }
     if (Functions.UNARY.contains(f)) {
       Node x = lower(a.get(0));
       return guard(c.at(), () -> b.unary(f, x));

@@ -60,6 +60,11 @@ final class Functions {
     add("reshape", 2, -1, "reshape(x, d1, d2, ...) or reshape(x, [d1, d2, ...])");
     add("concat", 1, -1, "concat(a, b, ..., axis=0)", "axis");
     add("load", 1, 1, "load(\"file.npy\")");
+    add("grad", 2, 2, "grad(e, v): e a scalar, v an input or param");
+    add("jacobian", 2, 2, "jacobian(e, v): v an input or param");
+    add("jvp", 3, 3, "jvp(e, v, u): v an input or param, u shaped like v");
+    add("vjp", 3, 3, "vjp(e, v, w): v an input or param, w shaped like e");
+    add("hessian", 2, 2, "hessian(e, v): e a scalar, v an input or param");
   }
 
   private static void add(String name, int min, int max, String usage, String... keywords) {

@@ -1,8 +1,5 @@
-package io.batchjac.engine.ad;
+package io.batchjac.engine.ir;
 
-import io.batchjac.engine.ir.GraphBuilder;
-import io.batchjac.engine.ir.Node;
-import io.batchjac.engine.ir.Pad;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.batchjac.engine.ad;
+package io.batchjac.engine.ir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,13 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.batchjac.engine.GradCheck;
+import io.batchjac.engine.ad.Vjp;
 import io.batchjac.engine.exec.Plan;
-import io.batchjac.engine.ir.Concat;
-import io.batchjac.engine.ir.Elementwise;
-import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.ir.GraphBuilder;
-import io.batchjac.engine.ir.Node;
-import io.batchjac.engine.ir.Pad;
 import io.batchjac.engine.tensor.Shape;
 import java.util.List;
 import java.util.Random;

@@ -1,7 +1,5 @@
-package io.batchjac.engine.api;
+package io.batchjac.engine.ir;
 
-import io.batchjac.engine.ir.GraphBuilder;
-import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 
@@ -11,11 +9,11 @@ import io.batchjac.engine.tensor.Tensor;
  * leaf (input or output). The seed is a constant of shape {@code [K] + leafShape}; it is
  * sample-independent, so the executor folds it (e.g. {@code I @ W^T = W^T}) and stores it once.
  */
-final class Seeds {
+public final class Seeds {
   private Seeds() {}
 
   /** The seed constant, or null when the block does not touch this leaf (a zero seed). */
-  static Node identityBlock(GraphBuilder b, int k0, int k, int offset, Shape leafShape) {
+  public static Node identityBlock(GraphBuilder b, int k0, int k, int offset, Shape leafShape) {
     int size = leafShape.size();
     if (k0 + k <= offset || k0 >= offset + size) {
       return null;
