@@ -15,6 +15,7 @@ NETS = {
     "mlp": ([16, 64, 64, 8], 1001),
     "wide": ([4, 256, 256, 64], 1002),
     "scalar_mlp": ([8, 64, 1], 1005),
+    "pinn_heat": ([2, 32, 32, 1], 1006),
 }
 
 here = os.path.dirname(os.path.abspath(__file__))

@@ -9,7 +9,9 @@ import java.util.function.DoubleBinaryOperator;
  * output shape: FULL (same shape), SCALAR (one value per sample), SUFFIX (its shape is the
  * output's trailing axes, so it repeats with a period) or GATHER (anything else: gathered per
  * sample through an index map). The plan expands constant operands that are neither FULL nor
- * SCALAR to the output shape once, so only batched operands reach SUFFIX and GATHER.
+ * SCALAR to the output shape once, so only batched operands reach SUFFIX and GATHER. An outer
+ * product ({@code (..., p, 1) op (..., 1, q) -> (..., p, q)}, what the per-sample gradients of a
+ * layer's weights are) runs row by row: row i is {@code a[i] op b}, one vectorized loop per row.
  */
 final class BinaryStep extends Step {
   enum Layout { FULL, SCALAR, SUFFIX, GATHER }
@@ -23,6 +25,8 @@ final class BinaryStep extends Step {
   private final Layout lb;
   private final int[] mapA;
   private final int[] mapB;
+  /** 0: no outer product; 1: a is the column (p values), b the row (q); 2: a the row, b the column. */
+  private final int outer;
 
   BinaryStep(Binary op, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
     super(a, b);
@@ -35,6 +39,14 @@ final class BinaryStep extends Step {
     this.lb = layout(sb, so);
     this.mapA = la == Layout.GATHER ? IndexMaps.broadcast(sa, so) : null;
     this.mapB = lb == Layout.GATHER ? IndexMaps.broadcast(sb, so) : null;
+    this.outer = isColumn(sa, so) && lb == Layout.SUFFIX && sb.size() == so.dim(-1) ? 1
+        : isColumn(sb, so) && la == Layout.SUFFIX && sa.size() == so.dim(-1) ? 2 : 0;
+  }
+
+  /** True when {@code s} is {@code (1..., p, 1)} and the output {@code (1..., p, q)}, q > 1. */
+  private static boolean isColumn(Shape s, Shape out) {
+    return s.rank() >= 2 && out.rank() >= 2 && s.dim(-1) == 1 && out.dim(-1) > 1
+        && s.size() == out.dim(-2) && s.dim(-2) == out.dim(-2) && out.size() == out.dim(-2) * out.dim(-1);
   }
 
   static Layout layout(Shape s, Shape out) {
@@ -88,6 +100,10 @@ final class BinaryStep extends Step {
         Loops.sv(code, fn, ab[ao], bb, bo, ob, oo, total, t);
         return;
       }
+    }
+    if (outer != 0) {
+      runOuter(ab, ao, bb, bo, ob, oo, n, samples, t);
+      return;
     }
     double[] ta = la == Layout.GATHER ? new double[n] : null;
     double[] tb = lb == Layout.GATHER ? new double[n] : null;
@@ -158,6 +174,26 @@ final class BinaryStep extends Step {
       int qb = this.b.size();
       for (int i = 0; i < n; i++) {
         ob[po + i] = fn.applyAsDouble(ab[pa + i % qa], bb[pb + i % qb]);
+      }
+    }
+  }
+
+  /** Outer products, sample by sample: output row i is {@code col[i] op row} (or {@code row op col[i]}). */
+  private void runOuter(double[] ab, int ao, double[] bb, int bo, double[] ob, int oo, int n, int samples, Tiles t) {
+    int sa = a.stride();
+    int sb = b.stride();
+    int p = outer == 1 ? a.size() : b.size();
+    int q = n / p;
+    for (int s = 0; s < samples; s++) {
+      int pa = ao + s * sa;
+      int pb = bo + s * sb;
+      int po = oo + s * n;
+      for (int i = 0; i < p; i++) {
+        if (outer == 1) {
+          Loops.sv(code, fn, ab[pa + i], bb, pb, ob, po + i * q, q, t);
+        } else {
+          Loops.vs(code, fn, ab, pa, bb[pb + i], ob, po + i * q, q, t);
+        }
       }
     }
   }

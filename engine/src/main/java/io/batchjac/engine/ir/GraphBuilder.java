@@ -421,6 +421,21 @@ public final class GraphBuilder {
     if (a.length == 0) {
       return x;
     }
+    boolean allOnes = true;
+    for (int axis : a) {
+      allOnes &= x.shape().dim(axis) == 1;
+    }
+    if (allOnes) {
+      int[] kept = new int[r - a.length];
+      for (int i = 0, j = 0, k = 0; i < r; i++) {
+        if (j < a.length && a[j] == i) {
+          j++;
+        } else {
+          kept[k++] = x.shape().dim(i);
+        }
+      }
+      return reshape(x, Shape.of(kept)); // summing axes of length 1 adds nothing: a free reshape
+    }
     return apply(new ReduceSum(a), x);
   }
 
@@ -487,6 +502,23 @@ public final class GraphBuilder {
       }
     }
     return reshape(p, Shape.of(keep.stream().mapToInt(Integer::intValue).toArray()));
+  }
+
+  /**
+   * The {@link MatMul} primitive on operands of rank at least 2 (what the differentiation rules of
+   * matrix products build). When the contracted axis has length 1 the product is an outer
+   * product, {@code (..., p, 1) @ (..., 1, q)}: it is built as a broadcasting product
+   * {@code a * b} instead, one multiplication per element like the matrix product, but an
+   * elementwise step instead of a matrix product per sample (the per-sample gradients of a
+   * layer's weights are such outer products).
+   */
+  public Node matmulPrimitive(Node a, Node b) {
+    if (a.shape().rank() >= 2 && b.shape().rank() >= 2 && a.shape().dim(-1) == 1 && b.shape().dim(-2) == 1) {
+      Shape out = MatMul.INSTANCE.shape(new Shape[] {a.shape(), b.shape()});
+      Node p = mul(a, b);
+      return p.shape().equals(out) ? p : broadcastTo(p, out);
+    }
+    return apply(MatMul.INSTANCE, a, b);
   }
 
   /** NumPy's {@code dot}: the inner product of two vectors, else the matrix product. */

@@ -37,16 +37,16 @@ public final class MatMul extends Op {
   public Node jvp(RuleContext r, Node out, Node[] x, Node[] dx) {
     GraphBuilder b = r.b();
     int rank = out.shape().rank();
-    Node ta = dx[0] == null ? null : b.apply(this, r.align(dx[0], x[0].shape(), rank), x[1]);
-    Node tb = dx[1] == null ? null : b.apply(this, x[0], r.align(dx[1], x[1].shape(), rank));
+    Node ta = dx[0] == null ? null : b.matmulPrimitive(r.align(dx[0], x[0].shape(), rank), x[1]);
+    Node tb = dx[1] == null ? null : b.matmulPrimitive(x[0], r.align(dx[1], x[1].shape(), rank));
     return r.fit(r.add(ta, tb), out.shape());
   }
 
   @Override
   public Node[] vjp(RuleContext r, Node out, Node[] x, Node ct, boolean[] needs) {
     GraphBuilder b = r.b();
-    Node ca = needs[0] ? r.unbroadcast(b.apply(this, ct, b.swapLastAxes(x[1])), x[0].shape()) : null;
-    Node cb = needs[1] ? r.unbroadcast(b.apply(this, b.swapLastAxes(x[0]), ct), x[1].shape()) : null;
+    Node ca = needs[0] ? r.unbroadcast(b.matmulPrimitive(ct, b.swapLastAxes(x[1])), x[0].shape()) : null;
+    Node cb = needs[1] ? r.unbroadcast(b.matmulPrimitive(b.swapLastAxes(x[0]), ct), x[1].shape()) : null;
     return new Node[] {ca, cb};
   }
 }

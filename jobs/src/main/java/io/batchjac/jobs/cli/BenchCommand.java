@@ -48,6 +48,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--chunk", defaultValue = "0", paramLabel = "K", description = "Directions pushed at once (0 = default).")
   int chunk;
 
+  @Option(names = "--wrt", split = ",", paramLabel = "NAMES", description = "Differentiate with respect to these parameters instead of the inputs.")
+  java.util.List<String> wrt;
+
   @Option(names = "--threads", defaultValue = "0", paramLabel = "T", description = "Engine threads (0 = all cores).")
   int threads;
 
@@ -82,12 +85,14 @@ final class BenchCommand implements Callable<Integer> {
     Executor executor = new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES);
     Engine engine = new Engine(executor);
     Backend b = Backend.parse(backend, chunk);
-    int n = f.inputSize();
+    Engine.Wrt leaves = wrt == null ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
+    int n = leafSize(f);
     int m = f.outputSize();
-    Tensor x = Tensor.of(Shape.of(batch, n), new Sampler(f, seed).draw(0, batch));
-    Tensor u = Tensor.of(Shape.of(batch, n), new Sampler(f, seed + 1).draw(0, batch));
+    Tensor x = Tensor.of(Shape.of(batch, f.inputSize()), new Sampler(f, seed).draw(0, batch));
+    Tensor u = Tensor.of(Shape.of(batch, n), wrt == null ? new Sampler(f, seed + 1).draw(0, batch)
+        : uniforms(seed + 1, batch * n));
     Tensor v = Tensor.of(Shape.of(batch, m), uniforms(seed + 2, batch * m));
-    Runnable work = workload(engine, f, b, x, u, v);
+    Runnable work = workload(engine, f, b, leaves, x, u, v);
     for (int i = 0; i < warmup; i++) {
       work.run();
     }
@@ -136,7 +141,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (profile) {
       StepProfile steps = new StepProfile();
-      Runnable profiled = workload(new Engine(executor.profiled(steps)), f, b, x, u, v);
+      Runnable profiled = workload(new Engine(executor.profiled(steps)), f, b, leaves, x, u, v);
       long t0 = System.nanoTime();
       for (int i = 0; i < repeat; i++) {
         profiled.run();
@@ -149,13 +154,29 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  private Runnable workload(Engine engine, Graph f, Backend b, Tensor x, Tensor u, Tensor v) {
+  /** N: the size of the inputs, or of the --wrt parameters (unknown names are refused). */
+  private int leafSize(Graph f) {
+    if (wrt == null) {
+      return f.inputSize();
+    }
+    int n = 0;
+    for (String name : wrt) {
+      if (f.param(name) == null) {
+        throw new IllegalArgumentException("--wrt: no parameter named '" + name + "'; the function has parameters "
+            + f.params().stream().map(p -> p.name()).toList());
+      }
+      n += f.param(name).shape().size();
+    }
+    return n;
+  }
+
+  private Runnable workload(Engine engine, Graph f, Backend b, Engine.Wrt leaves, Tensor x, Tensor u, Tensor v) {
     return switch (op) {
-      case jacobian -> () -> engine.batchedJacobian(f, b, x);
-      case jvp -> () -> engine.jvp(f, b, x, u);
-      case vjp -> () -> engine.vjp(f, b, x, v);
-      case gradient -> () -> engine.gradient(f, b, x);
-      case hessian -> () -> engine.hessian(f, b, Engine.Wrt.inputs(), x);
+      case jacobian -> () -> engine.batchedJacobian(f, b, leaves, x);
+      case jvp -> () -> engine.jvp(f, b, leaves, x, u);
+      case vjp -> () -> engine.vjp(f, b, leaves, x, v);
+      case gradient -> () -> engine.gradient(f, b, leaves, x);
+      case hessian -> () -> engine.hessian(f, b, leaves, x);
       case eval -> () -> engine.evaluate(f, x);
     };
   }
