@@ -141,11 +141,11 @@ class ReduceCliTest {
     CliSupport.assertBitwiseEquals(ENGINE.reduced(Reduce.SUM).evaluate(f, xt).data(), eval, "eval: the engine's sum");
     assertSumsTheUnreducedOutput("jvp", new int[] {8}, "jvp", "--spec", spec("mlp.fn"), "--input", x, "--tangent", u);
     assertSumsTheUnreducedOutput("vjp", new int[] {16}, "vjp", "--spec", spec("mlp.fn"), "--input", x, "--cotangent", v);
-    double[] jw = assertSumsTheUnreducedOutput("jacobian-wrt", new int[] {8, 8 * 64 + 8}, "jacobian", "--spec", spec("mlp.fn"),
-        "--input", x, "--wrt", "W3,b3");
+    double[] jw = assertSumsTheUnreducedOutput("jacobian-wrt", new int[] {8, 64 + 8}, "jacobian", "--spec", spec("mlp.fn"),
+        "--input", x, "--wrt", "b2,b3");
     CliSupport.assertBitwiseEquals(
-        ENGINE.reduced(Reduce.SUM).batchedJacobian(f, Backend.auto(), Engine.Wrt.params("W3", "b3"), xt).data(), jw,
-        "jacobian --wrt W3,b3: the engine's sum");
+        ENGINE.reduced(Reduce.SUM).batchedJacobian(f, Backend.auto(), Engine.Wrt.params("b2", "b3"), xt).data(), jw,
+        "jacobian --wrt b2,b3: the engine's sum");
     assertSumsTheUnreducedOutput("hessian", new int[] {8, 8}, "hessian", "--spec", spec("scalar_mlp.fn"), "--input", x8);
   }
 
