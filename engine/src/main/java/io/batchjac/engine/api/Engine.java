@@ -24,16 +24,49 @@ import java.util.List;
  * With {@code wrt} naming parameters, N is the total size of those parameters instead and the
  * derivatives are per-sample parameter derivatives.
  *
+ * <p>Reductions over the batch: {@link #reduced reduced(Reduce.SUM or MEAN)} returns an engine
+ * whose operations give the sum or the mean over the samples instead, without the batch axis:
+ * <pre>
+ *   evaluate  (M)   jvp (M)   vjp (N)   gradient (N)   jacobian (M, N)   hessian (N, N)
+ *   Tensor g = engine.reduced(Reduce.MEAN).batchedJacobian(f, Backend.auto(), Engine.Wrt.params("W1"), x);
+ * </pre>
+ * summed in fixed blocks of samples merged in a fixed tree ({@link io.batchjac.engine.stats.BatchSum}:
+ * bitwise the same for any thread count, chunk size, and as the Spark jobs' {@code --reduce});
+ * the mean is that sum divided by B, one correctly rounded division per value ({@link Reduce}).
+ * Only one block of per-sample results is held at a time, so the batch may exceed the 2^31
+ * values a per-sample result can hold.
+ *
  * <p>Accuracy: derivatives are exact up to floating-point rounding (no finite differences);
  * forward and reverse mode agree to rounding. Results are bitwise independent of the thread
  * count and chunk size.
  */
 public final class Engine {
   private final Executor executor;
-  private final java.util.concurrent.atomic.AtomicLong gemmFlops = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong gemmFlops;
+  /** The reduction over the batch, or null for per-sample results. */
+  private final Reduce reduce;
 
   public Engine(Executor executor) {
+    this(executor, new java.util.concurrent.atomic.AtomicLong(), null);
+  }
+
+  private Engine(Executor executor, java.util.concurrent.atomic.AtomicLong gemmFlops, Reduce reduce) {
     this.executor = executor;
+    this.gemmFlops = gemmFlops;
+    this.reduce = reduce;
+  }
+
+  /**
+   * This engine (same executor, same flop counter) returning the sum or mean over the batch of
+   * every operation's per-sample result, without the batch axis (see the class comment).
+   */
+  public Engine reduced(Reduce reduce) {
+    return new Engine(executor, gemmFlops, java.util.Objects.requireNonNull(reduce, "reduce"));
+  }
+
+  /** The reduction over the batch this engine applies, or null when it returns per-sample results. */
+  public Reduce reduction() {
+    return reduce;
   }
 
   /** All cores, default chunking. */
@@ -55,7 +88,7 @@ public final class Engine {
   /** f at every sample: (M, B). */
   public Tensor evaluate(Graph f, Tensor x) {
     BatchInput in = BatchInput.of("x", x, f.inputSize());
-    return run(PreparedOp.evaluate(f), in, null, Shape.of(f.outputSize(), in.batch()));
+    return run(PreparedOp.evaluate(f), in, null, f.outputSize());
   }
 
   /** The Jacobian-vector product J(x_b) u_b for every sample: (M, B). u is shaped like x. */
@@ -72,7 +105,7 @@ public final class Engine {
       throw new IllegalArgumentException("jvp runs in forward mode: backend 'reverse' is not available for it "
           + "(use vjp for reverse mode, or backend auto/forward)");
     }
-    return run(PreparedOp.jvp(f, wrt), in, tu, Shape.of(f.outputSize(), in.batch()));
+    return run(PreparedOp.jvp(f, wrt), in, tu, f.outputSize());
   }
 
   /** The vector-Jacobian product J(x_b)^T v_b for every sample: (N, B). v has M values per sample. */
@@ -89,7 +122,7 @@ public final class Engine {
       throw new IllegalArgumentException("vjp runs in reverse mode: backend 'forward' is not available for it "
           + "(use jvp for forward mode, or backend auto/reverse)");
     }
-    return run(PreparedOp.vjp(f, wrt), in, cv, Shape.of(n, in.batch()));
+    return run(PreparedOp.vjp(f, wrt), in, cv, n);
   }
 
   /** The per-sample Jacobians: (M, N, B), Fortran order. */
@@ -103,7 +136,7 @@ public final class Engine {
     int m = f.outputSize();
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     checkSize(m, n, in.batch());
-    return run(PreparedOp.jacobian(f, backend, wrt), in, null, Shape.of(m, n, in.batch()));
+    return run(PreparedOp.jacobian(f, backend, wrt), in, null, m, n);
   }
 
   /** The gradient of a function with one output value: (N, B). */
@@ -114,8 +147,9 @@ public final class Engine {
   /** Gradient with respect to the given leaves: (N, B). */
   public Tensor gradient(Graph f, Backend backend, Wrt wrt, Tensor x) {
     requireScalar(f, "gradient");
-    Tensor j = batchedJacobian(f, backend, wrt, x);
-    return j.view(Shape.of(j.shape().dim(1), j.shape().dim(2)), Tensor.Order.F);
+    Tensor j = batchedJacobian(f, backend, wrt, x); // (1, N, B), or (1, N) reduced
+    Shape s = j.shape();
+    return j.view(reduce == null ? Shape.of(s.dim(1), s.dim(2)) : Shape.of(s.dim(1)), Tensor.Order.F);
   }
 
   /** The Hessian of a function with one output value: (N, N, B), forward over reverse. */
@@ -132,7 +166,7 @@ public final class Engine {
     int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     checkSize(n, n, in.batch());
-    return run(PreparedOp.hessian(f, backend, wrt), in, null, Shape.of(n, n, in.batch()));
+    return run(PreparedOp.hessian(f, backend, wrt), in, null, n, n);
   }
 
   // ------------------------------------------------------------------ machinery
@@ -144,17 +178,24 @@ public final class Engine {
     }
   }
 
-  private static void checkSize(int rows, int cols, int batch) {
-    if ((long) rows * cols * batch > Integer.MAX_VALUE - 8) {
+  private void checkSize(int rows, int cols, int batch) {
+    if (reduce == null && (long) rows * cols * batch > Integer.MAX_VALUE - 8) {
       throw new IllegalArgumentException("the result (" + rows + " x " + cols + " x " + batch
           + ") has more than 2^31 values: split the batch");
     }
   }
 
-  private Tensor run(PreparedOp op, BatchInput x, BatchInput extra, Shape shape) {
-    double[] out = op.run(executor, x.data(), x.width(), extra == null ? null : extra.data(), x.batch());
+  /**
+   * Runs {@code op} over the batch: the per-sample results, shaped {@code sampleDims} + (B) in
+   * Fortran order, or their reduction, shaped {@code sampleDims}.
+   */
+  private Tensor run(PreparedOp op, BatchInput x, BatchInput extra, int... sampleDims) {
     gemmFlops.addAndGet(op.gemmFlopsPerSample() * x.batch());
-    return Tensor.of(shape, out, Tensor.Order.F);
+    if (reduce != null) {
+      return BatchReducer.run(reduce, executor, op, x, extra, Shape.of(sampleDims));
+    }
+    double[] out = op.run(executor, x.data(), x.width(), extra == null ? null : extra.data(), x.batch());
+    return Tensor.of(Shape.of(sampleDims).concat(Shape.of(x.batch())), out, Tensor.Order.F);
   }
 
   /** Which leaves to differentiate with respect to: the inputs (default) or named parameters. */

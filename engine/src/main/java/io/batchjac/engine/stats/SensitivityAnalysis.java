@@ -26,15 +26,6 @@ import java.util.List;
  * </pre>
  */
 public final class SensitivityAnalysis {
-  /** Largest block: 4096 samples. */
-  static final int MAX_BLOCK = 4096;
-
-  /** Smallest block: 64 samples. */
-  static final int MIN_BLOCK = 64;
-
-  /** A block's Jacobians take at most about this many doubles (8 MiB). */
-  static final long BLOCK_DOUBLES = 1L << 20;
-
   /** Samples as C-order rows: {@code count} rows of N values starting at sample {@code b0}. */
   @FunctionalInterface
   public interface Rows {
@@ -44,44 +35,41 @@ public final class SensitivityAnalysis {
   private final Graph f;
   private final PreparedOp jacobian;
   private final PreparedOp evaluate;
-  private final int blockSize;
+  private final SampleBlocks blocks;
 
   /** Derives and compiles the Jacobian (automatic mode) and the evaluation of {@code f}. */
   public SensitivityAnalysis(Graph f) {
     this.f = f;
     this.jacobian = PreparedOp.jacobian(f, Backend.auto(), io.batchjac.engine.api.Engine.Wrt.inputs());
     this.evaluate = PreparedOp.evaluate(f);
-    this.blockSize = blockSize(f.outputSize(), f.inputSize());
+    this.blocks = SampleBlocks.forValuesPerSample((long) f.outputSize() * f.inputSize());
   }
 
   /**
    * Samples per block for M outputs and N inputs: the largest power of two from 64 to 4096 whose
-   * Jacobians take at most 8 MiB (a function of the function's size only).
+   * Jacobians take at most 8 MiB (a function of the function's size only; {@link SampleBlocks}).
    */
   public static int blockSize(int m, int n) {
-    long per = Math.max(1L, (long) m * n);
-    long fit = Math.max(1L, BLOCK_DOUBLES / per);
-    int pow = (int) Math.min(MAX_BLOCK, Long.highestOneBit(fit));
-    return Math.max(MIN_BLOCK, pow);
+    return SampleBlocks.forValuesPerSample((long) m * n).size();
   }
 
   public int blockSize() {
-    return blockSize;
+    return blocks.size();
   }
 
   /** Blocks of a batch of B samples. */
   public long blocks(long batch) {
-    return (batch + blockSize - 1) / blockSize;
+    return blocks.count(batch);
   }
 
   /** First sample of block k. */
   public long blockStart(long k) {
-    return k * blockSize;
+    return blocks.start(k);
   }
 
   /** Samples in block k of a batch of B. */
   public int blockCount(long k, long batch) {
-    return (int) Math.min(blockSize, batch - k * blockSize);
+    return blocks.length(k, batch);
   }
 
   /** The aggregate of {@code count} samples given as C-order rows of N values. */

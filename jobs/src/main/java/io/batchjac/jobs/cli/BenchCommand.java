@@ -2,6 +2,7 @@ package io.batchjac.jobs.cli;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Reduce;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Blas;
 import io.batchjac.engine.exec.Executor;
@@ -66,6 +67,10 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--roofline", description = "Also measure the dgemm rate and memory bandwidth on this machine in the same run.")
   boolean roofline;
 
+  @Option(names = "--reduce", paramLabel = "sum|mean", converter = ReduceConverter.class,
+      description = "Time the sum or mean over the batch (Engine.reduced) instead of per-sample results.")
+  Reduce reduce;
+
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
@@ -83,7 +88,7 @@ final class BenchCommand implements Callable<Integer> {
     Graph f = SpecBundle.of(specPath).graph();
     int t = threads == 0 ? Runtime.getRuntime().availableProcessors() : threads;
     Executor executor = new Executor(t, Executor.DEFAULT_CHUNK_DOUBLES);
-    Engine engine = new Engine(executor);
+    Engine engine = reducing(new Engine(executor));
     Backend b = Backend.parse(backend, chunk);
     Engine.Wrt leaves = wrt == null ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
     int n = leafSize(f);
@@ -117,16 +122,17 @@ final class BenchCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     if (json) {
       out.println(String.format(Locale.ROOT,
-          "{\"spec\": %s, \"op\": \"%s\", \"mode\": \"%s\", \"batch\": %d, \"n\": %d, \"m\": %d, \"threads\": %d, "
+          "{\"spec\": %s, \"op\": \"%s\", \"reduce\": %s, \"mode\": \"%s\", \"batch\": %d, \"n\": %d, \"m\": %d, \"threads\": %d, "
               + "\"seconds_best\": %.6f, \"seconds_median\": %.6f, \"samples_per_s\": %.1f, "
               + "\"gemm_gflop_per_run\": %.4f, \"gemm_gflops\": %.3f, \"dgemm_peak_gflops\": %s, \"bandwidth_gbs\": %s, "
               + "\"blas\": %s, "
               + "\"seconds\": %s}",
-          quote(specPath), op, mode, batch, n, m, t, best, median, batch / best, flopsPerRun / 1e9, gemmGflops,
+          quote(specPath), op, reduce == null ? "null" : quote(reduce.cliName()), mode, batch, n, m, t, best, median, batch / best, flopsPerRun / 1e9, gemmGflops,
           roofline ? String.format(Locale.ROOT, "%.3f", peak) : "null",
           roofline ? String.format(Locale.ROOT, "%.3f", bandwidth) : "null", quote(Blas.describe()), Arrays.toString(secs)));
     } else {
-      out.printf(Locale.ROOT, "%s of %s (N=%d, M=%d), B=%d, %s mode, %d threads%n", op, specPath, n, m, batch, mode, t);
+      out.printf(Locale.ROOT, "%s%s of %s (N=%d, M=%d), B=%d, %s mode, %d threads%n", op,
+          reduce == null ? "" : " --reduce " + reduce.cliName(), specPath, n, m, batch, mode, t);
       out.printf(Locale.ROOT, "  best %.4f s, median %.4f s over %d runs: %,.0f samples/s%n", best, median, repeat, batch / best);
       if (flopsPerRun > 0) {
         out.printf(Locale.ROOT, "  GEMM work %.3f GFLOP per run: %.1f GFLOP/s%s%n", flopsPerRun / 1e9, gemmGflops,
@@ -141,7 +147,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (profile) {
       StepProfile steps = new StepProfile();
-      Runnable profiled = workload(new Engine(executor.profiled(steps)), f, b, leaves, x, u, v);
+      Runnable profiled = workload(reducing(new Engine(executor.profiled(steps))), f, b, leaves, x, u, v);
       long t0 = System.nanoTime();
       for (int i = 0; i < repeat; i++) {
         profiled.run();
@@ -152,6 +158,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /** The engine, reducing over the batch when {@code --reduce} asks. */
+  private Engine reducing(Engine e) {
+    return reduce == null ? e : e.reduced(reduce);
   }
 
   /** N: the size of the inputs, or of the --wrt parameters (unknown names are refused). */

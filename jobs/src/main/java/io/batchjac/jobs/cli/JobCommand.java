@@ -1,5 +1,6 @@
 package io.batchjac.jobs.cli;
 
+import io.batchjac.engine.api.Reduce;
 import io.batchjac.jobs.core.DerivativeJob;
 import io.batchjac.jobs.core.JobRequest;
 import io.batchjac.jobs.core.JobSummary;
@@ -46,6 +47,10 @@ abstract class JobCommand implements Callable<Integer> {
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
 
+  @Option(names = "--reduce", paramLabel = "sum|mean", converter = ReduceConverter.class,
+      description = "Write the sum or mean over the samples instead of per-sample results (no batch axis).")
+  Reduce reduce;
+
   abstract Operation op();
 
   /** The tangent (jvp) or cotangent (vjp) file, else null. */
@@ -57,7 +62,7 @@ abstract class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SpecBundle bundle = SpecBundle.of(in.spec);
     JobRequest req = new JobRequest(bundle, op(), backend, chunk, wrt, in.input, in.samples, in.seed, extra(), in.columns,
-        output, overwrite, partitions);
+        output, overwrite, partitions, reduce);
     try (Sessions.Handle h = Sessions.open(master, "batchjac " + op().cliName())) {
       JobSummary s = DerivativeJob.run(h.spark(), req);
       spec.commandLine().getOut().println(s.line());

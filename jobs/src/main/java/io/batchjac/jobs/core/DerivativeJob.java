@@ -78,6 +78,9 @@ public final class DerivativeJob {
     }
     PartitionTask task = new PartitionTask(r.spec(), r.op(), r.backend(), r.chunk(), r.wrt(), in.source(), extra);
     int[] dims = r.op().sampleDims(m, n);
+    if (r.reduce() != null) {
+      return ReduceJob.run(spark, r, in, task, dims, t0);
+    }
     long per = r.op().perSample(m, n);
     int parts = r.partitions() > 0 ? r.partitions() : defaultPartitions(spark, in.batch(), per);
     String blas;

@@ -91,6 +91,12 @@ abstract class Inputs {
     return (batch + blockSize - 1) / blockSize;
   }
 
+  /** Default partitions of a {@link #byBlocks} pass: twice the cores (balance), at most one per block. */
+  static int blockPartitions(SparkSession spark, long batch, int blockSize) {
+    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
+    return (int) Math.max(1, Math.min(2L * cores, blocks(batch, blockSize)));
+  }
+
   /** Samples readable by index range: one partition per range. */
   static final class Ranges extends Inputs {
     private final BatchSource source;

@@ -1,5 +1,6 @@
 package io.batchjac.jobs.core;
 
+import io.batchjac.engine.api.Reduce;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,15 @@ import java.util.Map;
  * @param output a {@code .npy} file or {@code .parquet} directory
  * @param overwrite replace an existing output
  * @param partitions Spark partitions (0: default)
+ * @param reduce the sum or mean over the batch instead of per-sample results, or null
  */
 public record JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
     Path input, long samples, long seed, Path extra, Map<String, String> columns, Path output,
-    boolean overwrite, int partitions) {}
+    boolean overwrite, int partitions, Reduce reduce) {
+
+  /** A request for per-sample results (no reduction). */
+  public JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt, Path input, long samples,
+      long seed, Path extra, Map<String, String> columns, Path output, boolean overwrite, int partitions) {
+    this(spec, op, backend, chunk, wrt, input, samples, seed, extra, columns, output, overwrite, partitions, null);
+  }
+}

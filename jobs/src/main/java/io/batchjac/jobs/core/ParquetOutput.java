@@ -55,21 +55,31 @@ final class ParquetOutput {
         } else if (!matrix) {
           list.add(RowFactory.create(b.b0() + s, value, java.util.Arrays.copyOfRange(data, s * perSample, (s + 1) * perSample)));
         } else {
-          // Fortran (rows, cols) block -> [row][col]
-          int r = dims[0];
-          int c = dims[1];
-          double[][] mat = new double[r][c];
-          for (int i = 0; i < r; i++) {
-            for (int j = 0; j < c; j++) {
-              mat[i][j] = data[s * perSample + i + r * j];
-            }
-          }
-          list.add(RowFactory.create(b.b0() + s, value, mat));
+          list.add(RowFactory.create(b.b0() + s, value, matrix(data, s * perSample, dims[0], dims[1])));
         }
       }
       return list.iterator();
     });
-    Dataset<Row> df = spark.createDataFrame(rows, schema);
+    commit(spark.createDataFrame(rows, schema), out, overwrite);
+    return io.batchjac.engine.exec.Blas.describe();
+  }
+
+  /** The Fortran-order (r, c) block at {@code data[offset ..]} as {@code [row][col]}. */
+  static double[][] matrix(double[] data, int offset, int r, int c) {
+    double[][] mat = new double[r][c];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j < c; j++) {
+        mat[i][j] = data[offset + i + r * j];
+      }
+    }
+    return mat;
+  }
+
+  /**
+   * Writes {@code df} to a temporary directory beside {@code out} and renames it to {@code out}
+   * (replacing an existing one when {@code overwrite}); the temporary directory is removed on failure.
+   */
+  static void commit(Dataset<Row> df, Path out, boolean overwrite) throws IOException {
     Path abs = out.toAbsolutePath();
     Files.createDirectories(abs.getParent());
     Path temp = abs.getParent().resolve("." + abs.getFileName() + ".tmp-" + UUID.randomUUID());
@@ -84,7 +94,6 @@ final class ParquetOutput {
         deleteTree(temp);
       }
     }
-    return io.batchjac.engine.exec.Blas.describe();
   }
 
   static void deleteTree(Path p) throws IOException {

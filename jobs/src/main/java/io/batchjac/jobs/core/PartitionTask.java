@@ -89,6 +89,16 @@ public final class PartitionTask implements Serializable {
     return new Result(b0, count, pack(r), withValues ? pack(op == Operation.EVAL ? r : values) : null, Blas.describe());
   }
 
+  /**
+   * Computes the samples {@code [b0, b0 + count)}, given as C-order {@code rows}, into {@code out}
+   * ({@code count} blocks of the per-sample result, the layout of {@link PreparedOp#runInto}): what
+   * a reduction's task does block after block, reusing one buffer.
+   */
+  void runInto(long b0, int count, double[] rows, double[] out) throws IOException {
+    double[] e = extra == null ? null : extra.rows(b0, count);
+    prepared(op).runInto(ONE_THREAD, rows, spec.graph().inputSize(), e, count, out);
+  }
+
   /** One engine thread per task: Spark runs one task per core. */
   static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
 

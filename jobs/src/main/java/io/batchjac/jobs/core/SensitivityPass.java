@@ -34,9 +34,7 @@ final class SensitivityPass {
 
   /** Default partitions: twice the cores (balance), at most one per block. */
   static int defaultPartitions(SparkSession spark, Graph f, long batch) {
-    int cores = Math.max(1, spark.sparkContext().defaultParallelism());
-    long blocks = Inputs.blocks(batch, SensitivityAnalysis.blockSize(f.outputSize(), f.inputSize()));
-    return (int) Math.max(1, Math.min(2L * cores, blocks));
+    return Inputs.blockPartitions(spark, batch, SensitivityAnalysis.blockSize(f.outputSize(), f.inputSize()));
   }
 
   /** One task: the tree pieces of its blocks. */
