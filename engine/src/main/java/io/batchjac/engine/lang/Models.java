@@ -70,21 +70,21 @@ final class Models {
           + " = load(\"file.onnx\") or load(\"file.fn\") but found " + m.value().at().describe());
     }
     Token file = c.args().get(0).at();
+    String kind = file.text().strip().toLowerCase(Locale.ROOT);
+    boolean onnx = kind.endsWith(".onnx");
+    if (c.args().get(0) instanceof Expr.Str && !onnx && !kind.endsWith(".fn")) {
+      throw src.error(file, "unknown model file kind \"" + file.text() + "\": expected a .onnx (ONNX model) or .fn "
+          + "(function language) file");
+    }
     Path path = LoadPath.resolve(src, baseDir, files, c);
-    Graph graph = graph(name, file, path);
+    Graph graph = graph(name, file, path, onnx);
     Model model = Guard.at(src, m.name(), () -> b.model(name, graph));
     declared.put(name, new Declared(model, m.name()));
   }
 
   /** The model's graph from its file: an ONNX model or a {@code .fn} spec. */
-  private Graph graph(String name, Token file, Path path) {
+  private Graph graph(String name, Token file, Path path, boolean onnx) {
     String given = file.text();
-    String lower = given.strip().toLowerCase(Locale.ROOT);
-    boolean onnx = lower.endsWith(".onnx");
-    if (!onnx && !lower.endsWith(".fn")) {
-      throw src.error(file, "unknown model file kind \"" + given + "\": expected a .onnx (ONNX model) or .fn "
-          + "(function language) file");
-    }
     if (loading.contains(path)) {
       List<Path> cycle = new ArrayList<>(loading.subList(loading.indexOf(path), loading.size()));
       cycle.add(path);
