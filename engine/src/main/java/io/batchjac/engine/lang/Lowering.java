@@ -161,7 +161,7 @@ final class Lowering {
     } else if (e instanceof Expr.Binary bin) {
       return binary(bin);
     } else if (e instanceof Expr.Call c) {
-      return models.isModel(c.name()) ? models.call(c, this::lower) : calls.call(c, scope::containsKey);
+      return call(c);
     } else if (e instanceof Expr.Index ix) {
       return index(ix);
     } else if (e instanceof Expr.ListLit l) {
@@ -169,6 +169,18 @@ final class Lowering {
     }
     throw src.error(e.at(), "expected an expression but found " + e.at().describe()
         + (e instanceof Expr.Str ? " (strings are only used in load(\"file.npy\"))" : ""));
+  }
+
+  /** A call of a model or a built-in function. */
+  private Node call(Expr.Call c) {
+    if (models.isModel(c.name())) {
+      return models.call(c, this::lower);
+    }
+    Token later = everywhere.get(c.name());
+    if (later != null && !scope.containsKey(c.name()) && Functions.get(c.name()) == null) {
+      throw src.error(c.at(), "'" + c.name() + "' is used before its definition at line " + later.line());
+    }
+    return calls.call(c, scope::containsKey);
   }
 
   private Node name(Expr.Name n) {
