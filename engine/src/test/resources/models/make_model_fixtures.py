@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""Regenerates the model-call fixtures of io.batchjac.engine.lang.ModelCallFixturesTest.
+"""Regenerates the model-call fixtures of io.batchjac.engine.lang.ModelCallFixturesTest (first
+derivatives) and ModelSecondOrderTest (double backward).
 
 Run from anywhere with Debian's python3-torch (torch 1.13):
 
@@ -20,8 +21,9 @@ Residuals (the specs beside this script compute the same with model calls):
   onnx_residual   r = sum(net(x)^2) + sum(net(2 x) * x[0:3])          first derivatives w.r.t. weights
   fn_residual     r = sum(tiny(x)^2) + tiny(x * x)[4]                   first derivatives w.r.t. weights
   onnx_jacsum     r = sum(d net(x) / dx)  (the sum of the Jacobian's entries), and its gradient
-                  w.r.t. the weights by double backward (torch.autograd.grad, create_graph=True)
-  fn_jacsum       the same for tiny
+                  w.r.t. the weights by double backward (torch.autograd.grad, create_graph=True);
+                  onnx_jacsum.fn writes it with the language's jacobian(e, v)
+  fn_jacsum       the same for tiny (fn_jacsum.fn)
 """
 import os
 import sys
