@@ -29,6 +29,12 @@ import java.util.stream.Collectors;
  * model used as a value.
  */
 final class Models {
+  /**
+   * Deepest nesting of model files (a model that loads a model ...): deeper is refused, which
+   * also ends a recursion that path comparison cannot see (through a symbolic link).
+   */
+  static final int MAX_DEPTH = 32;
+
   private final SourceText src;
   private final Path baseDir;
   private final TensorFiles files;
@@ -90,6 +96,10 @@ final class Models {
       cycle.add(path);
       throw src.error(file, "model '" + name + "' loads " + path + ", which is being loaded: a model cannot call "
           + "itself (" + cycle.stream().map(p -> p.getFileName().toString()).collect(Collectors.joining(" -> ")) + ")");
+    }
+    if (loading.size() >= MAX_DEPTH) {
+      throw src.error(file, "model '" + name + "' would nest model files more than " + MAX_DEPTH
+          + " deep (a model that loads a model ...): is a model loading itself through a link?");
     }
     byte[] content;
     try {

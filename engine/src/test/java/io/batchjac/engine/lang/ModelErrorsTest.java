@@ -130,4 +130,17 @@ class ModelErrorsTest {
         + dir.resolve("a.fn") + ", which is being loaded: a model cannot call itself (a.fn -> b.fn -> a.fn)",
         error("model m = load(\"a.fn\")\ninput x\noutput m(x)"));
   }
+
+  @Test
+  void modelFilesNestAtMost32Deep() throws IOException {
+    for (int i = 0; i < 40; i++) {
+      write("m" + i + ".fn", "model next = load(\"m" + (i + 1) + ".fn\")\ninput z\noutput next(z)");
+    }
+    String e = error("model m = load(\"m0.fn\")\ninput x\noutput m(x)");
+    String innermost = "m31.fn:1:19: model 'next' would nest model files more than 32 deep (a model that loads a model "
+        + "...): is a model loading itself through a link?";
+    String outermost = "spec.fn:1:16: in model 'm': m0.fn:1:19: in model 'next': m1.fn:1:19: ";
+    assertEquals(outermost, e.substring(0, outermost.length()));
+    assertEquals(innermost, e.substring(e.length() - innermost.length()));
+  }
 }
