@@ -2,13 +2,15 @@ package io.batchjac.engine.ad;
 
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.GraphBuilder;
+import io.batchjac.engine.ir.Inline;
 import io.batchjac.engine.ir.Node;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Copies every node of a graph into a builder, inputs and params first in their original order
- * (so the copy binds inputs the same way), and returns the map old node -> new node.
+ * (so the copy binds inputs the same way), and returns the map old node -> new node
+ * ({@link Inline} copies the rest).
  */
 final class Copier {
   private Copier() {}
@@ -21,19 +23,6 @@ final class Copier {
     for (Node p : g.params()) {
       map.put(p, nb.param(p.name(), p.value()));
     }
-    for (Node n : g.nodes()) {
-      switch (n.kind()) {
-        case CONSTANT -> map.put(n, nb.constant(n.value()));
-        case OP -> {
-          Node[] args = new Node[n.arity()];
-          for (int i = 0; i < args.length; i++) {
-            args[i] = map.get(n.arg(i));
-          }
-          map.put(n, nb.apply(n.op(), args));
-        }
-        default -> { }
-      }
-    }
-    return map;
+    return Inline.copy(g, nb, map);
   }
 }

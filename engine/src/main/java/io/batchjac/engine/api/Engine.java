@@ -211,7 +211,10 @@ public final class Engine {
       return new Wrt(null);
     }
 
-    /** The named parameters, in the order given. */
+    /**
+     * The named parameters, in the order given; a name that is no parameter but a prefix
+     * {@code NAME.} of some means all of them (a model's params {@code net.W1, net.b1, ...}).
+     */
     public static Wrt params(String... names) {
       if (names.length == 0) {
         throw new IllegalArgumentException("name at least one parameter to differentiate with respect to");
@@ -219,21 +222,9 @@ public final class Engine {
       return new Wrt(List.of(names));
     }
 
+    /** The leaves of {@code f} this selects (see {@link Graph#selectParams} for parameter names). */
     List<Node> leaves(Graph f) {
-      if (params == null) {
-        return f.inputs();
-      }
-      List<Node> out = new ArrayList<>();
-      for (String p : params) {
-        Node n = f.param(p);
-        if (n == null) {
-          List<String> names = f.params().stream().map(Node::name).toList();
-          throw new IllegalArgumentException("no parameter named '" + p + "'; the function has "
-              + (names.isEmpty() ? "no parameters" : "parameters " + names));
-        }
-        out.add(n);
-      }
-      return out;
+      return params == null ? f.inputs() : f.selectParams(params);
     }
 
     static int size(List<Node> leaves) {

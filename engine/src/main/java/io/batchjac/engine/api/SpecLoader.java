@@ -6,10 +6,6 @@ import io.batchjac.engine.lang.SpecParser;
 import io.batchjac.engine.lang.TensorFiles;
 import io.batchjac.engine.onnx.OnnxImporter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -86,13 +82,7 @@ public final class SpecLoader {
     if (format == Format.ONNX) {
       return OnnxImporter.importBytes(content, name);
     }
-    String text;
-    try {
-      text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
-    } catch (CharacterCodingException e) {
-      throw new SpecException(name, "cannot read the spec file: it is not UTF-8 text", e);
-    }
+    String text = SpecParser.decode(content, name);
     return SpecParser.parse(text, name, baseDir, files);
   }
 }

@@ -1,6 +1,7 @@
 package io.batchjac.engine.ir;
 
 import io.batchjac.engine.tensor.Shape;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -53,6 +54,46 @@ public final class Graph {
       }
     }
     return null;
+  }
+
+  /**
+   * The params that {@code names} select (what {@code --wrt} and {@code Engine.Wrt.params} mean),
+   * in the order given: a name selects the param of that name or, when there is none, every param
+   * whose name starts with the name and a dot, in graph order: all params {@code net.P} of a model
+   * {@code net} ({@link Model}), or one module's ({@code net.fc1} selects {@code net.fc1.weight} and
+   * {@code net.fc1.bias}).
+   *
+   * @throws IllegalArgumentException for a name that selects nothing (the message lists the
+   *     params) or a param selected twice
+   */
+  public List<Node> selectParams(List<String> names) {
+    List<Node> out = new ArrayList<>();
+    for (String name : names) {
+      List<Node> selected = new ArrayList<>();
+      Node exact = param(name);
+      if (exact != null) {
+        selected.add(exact);
+      } else {
+        for (Node p : params) {
+          if (p.name().startsWith(name + ".")) {
+            selected.add(p);
+          }
+        }
+      }
+      if (selected.isEmpty()) {
+        List<String> all = params.stream().map(Node::name).toList();
+        throw new IllegalArgumentException("no parameter named '" + name + "'; the function has "
+            + (all.isEmpty() ? "no parameters" : "parameters " + all));
+      }
+      for (Node p : selected) {
+        if (out.contains(p)) {
+          throw new IllegalArgumentException("parameter '" + p.name() + "' is selected twice (by '" + name
+              + "' and an earlier name)");
+        }
+        out.add(p);
+      }
+    }
+    return out;
   }
 
   /** N: the total size of all inputs of one sample. */

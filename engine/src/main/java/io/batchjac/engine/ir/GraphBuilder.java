@@ -93,6 +93,14 @@ public final class GraphBuilder {
     return new Graph(nodes, inputs, params, outputs);
   }
 
+  /**
+   * Makes {@code graph} callable in this builder as model {@code name}: its params become params
+   * {@code name.P} of this builder now, and {@link Model#call} inlines it (see {@link Model}).
+   */
+  public Model model(String name, Graph graph) {
+    return Model.declare(this, name, graph);
+  }
+
   // ---------------------------------------------------------------- primitives
 
   /** Applies a primitive (shape-checked). Prefer the named methods below. */

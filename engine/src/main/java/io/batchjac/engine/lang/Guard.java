@@ -12,7 +12,7 @@ final class Guard {
   private Guard() {}
 
   /** {@code f.get()}, with argument errors rethrown at {@code at}. */
-  static Node at(SourceText src, Token at, Supplier<Node> f) {
+  static <T> T at(SourceText src, Token at, Supplier<T> f) {
     try {
       return f.get();
     } catch (SpecException e) {

@@ -25,7 +25,8 @@ import java.util.function.Supplier;
  * constant nodes, so that {@code x^-1} gets a constant exponent.
  *
  * <p>Helpers with one job each: {@link Calls} (built-in functions), {@link Distributions}
- * ({@code ~ uniform(a, b)}), {@link NpyLoader} ({@code load("file.npy")}), {@link Guard}
+ * ({@code ~ uniform(a, b)}), {@link NpyLoader} ({@code load("file.npy")}), {@link Models}
+ * ({@code model NAME = load("file.onnx")} and its calls), {@link Guard}
  * (builder errors to positioned errors).
  */
 final class Lowering {
@@ -34,6 +35,7 @@ final class Lowering {
   private final TensorFiles files;
   private final GraphBuilder b = new GraphBuilder();
   private final Calls calls;
+  private final Models models;
   /** Names defined so far, in definition order. */
   private final Map<String, Defined> scope = new LinkedHashMap<>();
   /** Every name the program defines, with its first definition (to explain forward references). */
@@ -42,16 +44,22 @@ final class Lowering {
 
   private record Defined(Node node, Token at) {}
 
-  private Lowering(SourceText src, Path baseDir, TensorFiles files) {
+  private Lowering(SourceText src, Path baseDir, TensorFiles files, List<Path> loadingModels) {
     this.files = files;
     this.src = src;
     this.baseDir = baseDir;
     this.calls = new Calls(src, b, this::lower);
+    this.models = new Models(src, baseDir, files, b, loadingModels);
   }
 
   /** The graph of {@code program}; {@code load} paths resolve against {@code baseDir} (null: the current directory). */
   static Graph lower(SourceText src, Program program, Path baseDir, TensorFiles files) {
-    return new Lowering(src, baseDir, files).run(program);
+    return lower(src, program, baseDir, files, List.of());
+  }
+
+  /** As above, for a {@code .fn} model inside the model files {@code loadingModels} (outermost first). */
+  static Graph lower(SourceText src, Program program, Path baseDir, TensorFiles files, List<Path> loadingModels) {
+    return new Lowering(src, baseDir, files, loadingModels).run(program);
   }
 
   private Graph run(Program program) {
@@ -70,6 +78,9 @@ final class Lowering {
         define(l.name(), lower(l.value()));
       } else if (s instanceof Stmt.Output o) {
         output(o);
+      } else if (s instanceof Stmt.Model m) {
+        checkDefinable(m.name());
+        models.declare(m);
       }
     }
     if (outputs == 0) {
@@ -125,8 +136,9 @@ final class Lowering {
       throw src.error(name, "'" + n + "' is a built-in constant and cannot be redefined");
     }
     Defined d = scope.get(n);
-    if (d != null) {
-      throw src.error(name, "'" + n + "' is already defined at line " + d.at().line());
+    Token model = models.declaredAt(n);
+    if (d != null || model != null) {
+      throw src.error(name, "'" + n + "' is already defined at line " + (d != null ? d.at() : model).line());
     }
   }
 
@@ -149,7 +161,7 @@ final class Lowering {
     } else if (e instanceof Expr.Binary bin) {
       return binary(bin);
     } else if (e instanceof Expr.Call c) {
-      return calls.call(c, scope::containsKey);
+      return call(c);
     } else if (e instanceof Expr.Index ix) {
       return index(ix);
     } else if (e instanceof Expr.ListLit l) {
@@ -159,11 +171,26 @@ final class Lowering {
         + (e instanceof Expr.Str ? " (strings are only used in load(\"file.npy\"))" : ""));
   }
 
+  /** A call of a model or a built-in function. */
+  private Node call(Expr.Call c) {
+    if (models.isModel(c.name())) {
+      return models.call(c, this::lower);
+    }
+    Token later = everywhere.get(c.name());
+    if (later != null && !scope.containsKey(c.name()) && Functions.get(c.name()) == null) {
+      throw src.error(c.at(), "'" + c.name() + "' is used before its definition at line " + later.line());
+    }
+    return calls.call(c, scope::containsKey);
+  }
+
   private Node name(Expr.Name n) {
     String name = n.name();
     Defined d = scope.get(name);
     if (d != null) {
       return d.node();
+    }
+    if (models.isModel(name)) {
+      throw models.usedAsValue(n);
     }
     Functions.Signature sig = Functions.get(name);
     if (sig != null) {

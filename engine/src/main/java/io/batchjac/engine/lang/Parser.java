@@ -12,6 +12,7 @@ import java.util.Set;
  * program    := { [statement] (NEWLINE | ';') } EOF
  * statement  := 'input' NAME ['[' expr {',' expr} ']'] ['~' NAME '(' args ')']
  *             | 'param' NAME '=' expr
+ *             | 'model' NAME '=' expr                   ('model' is a keyword only here)
  *             | 'output' NAME '=' expr | 'output' expr
  *             | NAME '=' expr
  * expr       := sum [('<' | '<=' | '>' | '>=' | '==' | '!=') sum]      (non-associative)
@@ -79,6 +80,12 @@ final class Parser {
       expect("=");
       return new Stmt.Param(name, expr());
     }
+    if (t.isWord("model") && peek(1).kind() == Token.Kind.IDENT && peek(2).is("=")) {
+      pos++;
+      Token name = name("after 'model'");
+      expect("=");
+      return new Stmt.Model(t, name, expr());
+    }
     if (t.isWord("output")) {
       pos++;
       if (peek().kind() == Token.Kind.IDENT && !KEYWORDS.contains(peek().text()) && peek(1).is("=")) {
@@ -93,7 +100,7 @@ final class Parser {
       expect("=");
       return new Stmt.Let(name, expr());
     }
-    throw error(t, "expected a statement (input, param, output or NAME = EXPR)");
+    throw error(t, "expected a statement (input, param, model, output or NAME = EXPR)");
   }
 
   private Stmt input() {

@@ -1,7 +1,9 @@
 package io.batchjac.engine.lang;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -44,6 +46,19 @@ public final class SpecParser {
     SourceText src = new SourceText(name, text);
     Program program = Parser.parse(src);
     return new Spec(Lowering.lower(src, program, baseDir, files), name);
+  }
+
+  /**
+   * The text of a {@code .fn} file's bytes (strict UTF-8); otherwise a {@link SpecException}
+   * without position naming {@code name}.
+   */
+  public static String decode(byte[] content, String name) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(content)).toString();
+    } catch (CharacterCodingException e) {
+      throw new SpecException(name, "cannot read the spec file: it is not UTF-8 text", e);
+    }
   }
 
   /**

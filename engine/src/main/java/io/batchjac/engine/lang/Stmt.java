@@ -16,6 +16,12 @@ sealed interface Stmt {
   /** {@code param NAME = value} (a constant expression or {@code load("file.npy")}). */
   record Param(Token name, Expr value) implements Stmt {}
 
+  /**
+   * {@code model NAME = value}: a callable model ({@code value} should be
+   * {@code load("file.onnx")} or {@code load("file.fn")}; {@link Models} checks it).
+   */
+  record Model(Token keyword, Token name, Expr value) implements Stmt {}
+
   /** {@code NAME = value}. */
   record Let(Token name, Expr value) implements Stmt {}
 

@@ -74,7 +74,7 @@ class ErrorTest {
     assertError("input x\noutput x + * 2", "<inline>:2:12: expected an expression but found '*'");
     assertError("input x\ny = x z\noutput y", "<inline>:2:7: expected end of statement (a new line or ';') but found 'z'");
     assertError("input x\ny x\noutput y", "<inline>:2:3: expected '=' but found 'x'");
-    assertError("input x\n3 = x", "<inline>:2:1: expected a statement (input, param, output or NAME = EXPR) but found '3'");
+    assertError("input x\n3 = x", "<inline>:2:1: expected a statement (input, param, model, output or NAME = EXPR) but found '3'");
     assertError("input 3", "<inline>:1:7: expected a name after 'input' but found '3'");
     assertError("input output", "<inline>:1:7: expected a name after 'input' but found keyword 'output'");
     assertError("param W 3", "<inline>:1:9: expected '=' but found '3'");

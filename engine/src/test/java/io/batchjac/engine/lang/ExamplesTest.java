@@ -198,6 +198,23 @@ class ExamplesTest {
     assertClose(new double[] {h0 * h0 + h1 * h1}, evalGraph(g, x));
   }
 
+  // ---------------------------------------------------------------- models
+
+  @Test
+  void theModelExampleIsTheExampleSpecAndCallsTheOnnxModel() throws IOException {
+    Path examples = Path.of("../conf/examples").toAbsolutePath().normalize();
+    Graph doc = SpecParser.parse(block("# onnx_residual.fn"), "doc", examples).graph();
+    Graph file = SpecParser.parseFile(examples.resolve("onnx_residual.fn")).graph();
+    assertEquals(file.dump(), doc.dump());
+    List<String> weights = new ArrayList<>(List.of("net.fc1.weight", "net.fc1.bias", "net.fc2.weight", "net.fc2.bias",
+        "net.fc3.weight", "net.fc3.bias", "net.out.weight", "net.out.bias"));
+    List<String> params = new ArrayList<>(doc.params().stream().map(Node::name).toList());
+    weights.sort(null);
+    params.sort(null);
+    assertEquals(weights, params);
+    assertEquals(List.of("x"), doc.inputs().stream().map(Node::name).toList());
+  }
+
   // ---------------------------------------------------------------- error table
 
   @Test

@@ -96,22 +96,23 @@ public final class DerivativeJob {
     return new JobSummary(r.op(), in.batch(), secs, out.toString(), layout, blas);
   }
 
-  /** The size N of what is differentiated: the inputs, or the named parameters (checked). */
+  /**
+   * The size N of what is differentiated: the inputs, or the parameters {@code wrt} selects
+   * (checked; a model's name selects all its parameters, see {@code Graph.selectParams}).
+   */
   static int checkWrt(Graph f, List<String> wrt) {
     if (wrt == null || wrt.isEmpty()) {
       return f.inputSize();
     }
-    int n = 0;
-    for (String p : wrt) {
-      Node node = f.param(p);
-      if (node == null) {
-        List<String> names = f.params().stream().map(Node::name).toList();
-        throw new IllegalArgumentException("--wrt: no parameter named '" + p + "'; the function has "
-            + (names.isEmpty() ? "no parameters" : "parameters " + names));
+    try {
+      int n = 0;
+      for (Node p : f.selectParams(wrt)) {
+        n += p.shape().size();
       }
-      n += node.shape().size();
+      return n;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--wrt: " + e.getMessage(), e);
     }
-    return n;
   }
 
   static String extension(Path p) {

@@ -16,9 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A function spec as it travels to executors: its kind ({@code .fn} text or an ONNX model), its
- * content (the file's bytes), its source name, and every tensor a {@code .fn} file's
- * {@code load("...")} statements read on the driver, so that executors need no access to the
- * spec's files (an ONNX model carries its weights inside). {@link #graph()} compiles it once per
+ * content (the file's bytes), its source name, and every file a {@code .fn} file's
+ * {@code load("...")} statements read on the driver (tensors of {@code param NAME = load(...)},
+ * bytes of model files of {@code model NAME = load(...)}, and what those models load in turn),
+ * keyed by absolute path, so that executors need no access to the spec's files (an ONNX model
+ * carries its weights inside). {@link #graph()} compiles it once per
  * JVM, through {@link SpecLoader}, and caches the result.
  */
 public final class SpecBundle implements Serializable {
@@ -30,18 +32,20 @@ public final class SpecBundle implements Serializable {
   private final String name;
   private final String baseDir;
   private final HashMap<String, StoredTensor> files;
+  private final HashMap<String, byte[]> modelFiles;
   private final String key;
   private transient Graph graph;
 
   private record StoredTensor(int[] dims, double[] data, boolean fortran) implements Serializable {}
 
   private SpecBundle(SpecLoader.Format format, byte[] content, String name, String baseDir,
-      HashMap<String, StoredTensor> files) {
+      HashMap<String, StoredTensor> files, HashMap<String, byte[]> modelFiles) {
     this.format = format;
     this.content = content;
     this.name = name;
     this.baseDir = baseDir;
     this.files = files;
+    this.modelFiles = modelFiles;
     this.key = name + "\u0000" + java.util.Arrays.hashCode(content) + "\u0000" + content.length + "\u0000"
         + System.identityHashCode(this) + "\u0000" + System.nanoTime();
   }
@@ -66,6 +70,7 @@ public final class SpecBundle implements Serializable {
 
   private static SpecBundle of(SpecLoader.Format format, byte[] content, String name, Path baseDir) {
     HashMap<String, StoredTensor> loaded = new HashMap<>();
+    HashMap<String, byte[]> models = new HashMap<>();
     TensorFiles disk = TensorFiles.disk();
     TensorFiles recording = new TensorFiles() {
       @Override
@@ -79,9 +84,16 @@ public final class SpecBundle implements Serializable {
         loaded.put(file.toString(), new StoredTensor(t.shape().dims(), t.data(), t.order() == Tensor.Order.F));
         return t;
       }
+
+      @Override
+      public byte[] bytes(Path file) throws IOException {
+        byte[] content = disk.bytes(file);
+        models.put(file.toString(), content);
+        return content;
+      }
     };
     Graph g = SpecLoader.parse(format, content, name, baseDir, recording).graph();
-    SpecBundle b = new SpecBundle(format, content, name, baseDir == null ? null : baseDir.toString(), loaded);
+    SpecBundle b = new SpecBundle(format, content, name, baseDir == null ? null : baseDir.toString(), loaded, models);
     b.graph = g;
     return b;
   }
@@ -113,13 +125,18 @@ public final class SpecBundle implements Serializable {
     TensorFiles shipped = new TensorFiles() {
       @Override
       public boolean exists(Path file) {
-        return files.containsKey(file.toString());
+        return files.containsKey(file.toString()) || modelFiles.containsKey(file.toString());
       }
 
       @Override
       public Tensor read(Path file) {
         StoredTensor s = files.get(file.toString());
         return Tensor.of(Shape.of(s.dims()), s.data(), s.fortran() ? Tensor.Order.F : Tensor.Order.C);
+      }
+
+      @Override
+      public byte[] bytes(Path file) {
+        return modelFiles.get(file.toString()).clone();
       }
     };
     return SpecLoader.parse(format, content, name, baseDir == null ? null : Path.of(baseDir), shipped).graph();
