@@ -1,5 +1,6 @@
 package io.batchjac.engine.api;
 
+import io.batchjac.engine.ad.DerivativeGraph;
 import io.batchjac.engine.exec.Binding;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.exec.Plan;
@@ -175,13 +176,32 @@ public final class PreparedOp {
         }
       }
       List<Binding> ob = p.columns()
-          ? p.graph().bindColumns(out, p.base(), outPerSample, p.rowStride(), p.k())
-          : p.graph().bindRows(out, p.base(), outPerSample, p.rowStride());
+          ? bindColumns(p.graph(), out, p.base(), outPerSample, p.rowStride(), p.k())
+          : bindRows(p.graph(), out, p.base(), outPerSample, p.rowStride());
       if (Boolean.getBoolean("batchjac.printPlans")) {
         System.err.print("plan: " + p.plan().stepCount() + " steps, " + p.plan().gemmFlopsPerSample()
             + " GEMM flops per sample\n" + p.plan().describe());
       }
       executor.run(p.plan(), batch, in, ob.toArray(new Binding[0]));
     }
+  }
+
+  /** Bindings for pieces of {@code rows} rows of {@code len}: rows {@code rowStride} apart. */
+  private static List<Binding> bindRows(DerivativeGraph g, double[] out, int base, int sampleStride, int rowStride) {
+    List<Binding> b = new ArrayList<>();
+    for (DerivativeGraph.Piece p : g.pieces()) {
+      b.add(new Binding(out, base + p.offset(), sampleStride, p.rows(), p.len(), rowStride));
+    }
+    return b;
+  }
+
+  /** Bindings for transposed pieces ({@code len} rows of {@code k}): row j at {@code (offset + j) * rowStride}. */
+  private static List<Binding> bindColumns(DerivativeGraph g, double[] out, int base, int sampleStride, int rowStride,
+      int k) {
+    List<Binding> b = new ArrayList<>();
+    for (DerivativeGraph.Piece p : g.pieces()) {
+      b.add(new Binding(out, base + p.offset() * rowStride, sampleStride, p.len(), k, rowStride));
+    }
+    return b;
   }
 }

@@ -1,8 +1,5 @@
-package io.batchjac.engine.api;
+package io.batchjac.engine.ad;
 
-import io.batchjac.engine.ad.Jvp;
-import io.batchjac.engine.ad.Vjp;
-import io.batchjac.engine.exec.Binding;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Node;
@@ -15,16 +12,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A graph built by composing the AD transformations for one engine operation, with the list of
- * pieces it produces per sample and where each piece goes in the result. Pieces are blocks of
+ * A graph built by composing the AD transformations for one engine operation (the composition
+ * machinery of the facade {@code api.Engine}: Jacobian blocks from JVPs pushed through identity
+ * seeds or VJPs pulled from them, gradient graphs, JVPs and VJPs with per-sample (co)tangents),
+ * with the list of pieces it produces per sample and where each piece goes in the result. Pieces are blocks of
  * {@code rows x len} (row-major) that belong at element {@code offset} of the flattened outputs
  * (or inputs); pieces whose derivative is identically zero are absent (the result is zero-filled).
  *
  * <p>Extra per-sample arguments (the tangent u of a JVP, the cotangent v of a VJP) are graph
  * inputs named {@code "d:<name>"}, after the function's own inputs, in flattening order.
  */
-final class DerivativeGraph {
-  private record Piece(Node node, int offset, int len, int rows) {}
+public final class DerivativeGraph {
+  /**
+   * One output of the graph: a block of {@code rows x len} values (row-major) per sample that
+   * belongs at element {@code offset} of the flattened outputs (or leaves).
+   */
+  public record Piece(Node node, int offset, int len, int rows) {}
 
   private final Graph graph;
   private final List<Piece> pieces;
@@ -38,34 +41,22 @@ final class DerivativeGraph {
   }
 
   /** The graph, or null when every piece is zero. */
-  Graph graph() {
+  public Graph graph() {
     return graph;
   }
 
-  List<Node> outputs() {
+  public List<Node> outputs() {
     return pieces.stream().map(Piece::node).toList();
   }
 
-  static boolean isExtra(Node input) {
+  /** The pieces, in the graph's output order. */
+  public List<Piece> pieces() {
+    return pieces;
+  }
+
+  /** True for an input that is an extra per-sample argument ({@code d:<name>}), not one of f's. */
+  public static boolean isExtra(Node input) {
     return input.name().startsWith("d:");
-  }
-
-  /** Bindings for pieces of {@code rows} rows of {@code len}: rows {@code rowStride} apart. */
-  List<Binding> bindRows(double[] out, int base, int sampleStride, int rowStride) {
-    List<Binding> b = new ArrayList<>();
-    for (Piece p : pieces) {
-      b.add(new Binding(out, base + p.offset(), sampleStride, p.rows(), p.len(), rowStride));
-    }
-    return b;
-  }
-
-  /** Bindings for transposed pieces ({@code len} rows of {@code k}): row j at {@code (offset + j) * rowStride}. */
-  List<Binding> bindColumns(double[] out, int base, int sampleStride, int rowStride, int k) {
-    List<Binding> b = new ArrayList<>();
-    for (Piece p : pieces) {
-      b.add(new Binding(out, base + p.offset() * rowStride, sampleStride, p.len(), k, rowStride));
-    }
-    return b;
   }
 
   // ------------------------------------------------------------------ constructions
@@ -91,7 +82,7 @@ final class DerivativeGraph {
   }
 
   /** The function itself: per output a piece of 1 row (its values). */
-  static DerivativeGraph identity(Graph f) {
+  public static DerivativeGraph identity(Graph f) {
     GraphBuilder nb = new GraphBuilder();
     Jvp.Result r = Jvp.apply(f, nb, Shape.of(1), leaf -> null);
     List<Piece> pieces = new ArrayList<>();
@@ -105,7 +96,7 @@ final class DerivativeGraph {
   }
 
   /** Forward mode, directions {@code [k0, k0+k)}: per output a piece of k rows (J^T rows). */
-  static DerivativeGraph forwardJacobianBlock(Graph f, List<Node> leaves, int k0, int k) {
+  public static DerivativeGraph forwardJacobianBlock(Graph f, List<Node> leaves, int k0, int k) {
     GraphBuilder nb = new GraphBuilder();
     Map<Node, Integer> off = offsets(leaves);
     Jvp.Result r = Jvp.apply(f, nb, Shape.of(k), leaf ->
@@ -114,7 +105,7 @@ final class DerivativeGraph {
   }
 
   /** Reverse mode, cotangents {@code [m0, m0+k)}: per leaf a transposed piece (len rows of k). */
-  static DerivativeGraph reverseJacobianBlock(Graph f, List<Node> leaves, int m0, int k) {
+  public static DerivativeGraph reverseJacobianBlock(Graph f, List<Node> leaves, int m0, int k) {
     GraphBuilder nb = new GraphBuilder();
     int[] outOff = outputOffsets(f);
     Vjp.Result r = Vjp.apply(f, nb, Shape.of(k), leaves,
@@ -141,7 +132,7 @@ final class DerivativeGraph {
   }
 
   /** JVP with a per-sample tangent (inputs {@code d:<leaf>}): per output a piece of 1 row. */
-  static DerivativeGraph jvp(Graph f, List<Node> leaves) {
+  public static DerivativeGraph jvp(Graph f, List<Node> leaves) {
     GraphBuilder nb = new GraphBuilder();
     Map<Node, Node> seeds = new HashMap<>();
     Jvp.Result r = Jvp.apply(f, nb, Shape.of(1), leaf -> {
@@ -156,7 +147,7 @@ final class DerivativeGraph {
   }
 
   /** VJP with a per-sample cotangent (inputs {@code d:<output>}): per leaf a piece of 1 row. */
-  static DerivativeGraph vjp(Graph f, List<Node> leaves) {
+  public static DerivativeGraph vjp(Graph f, List<Node> leaves) {
     GraphBuilder nb = new GraphBuilder();
     Vjp.Result r = Vjp.apply(f, nb, Shape.of(1), leaves,
         (i, o) -> nb.input("d:" + f.outputs().get(i).name(), o.shape().prepend(1)));
@@ -167,7 +158,7 @@ final class DerivativeGraph {
    * The gradient of a one-value function as a graph of its own: same inputs and params, one
    * output {@code grad} of shape {@code [N]} (the leaves' cotangents, flattened and joined).
    */
-  static Graph gradientGraph(Graph f, List<Node> leaves) {
+  public static Graph gradientGraph(Graph f, List<Node> leaves) {
     GraphBuilder nb = new GraphBuilder();
     Vjp.Result r = Vjp.apply(f, nb, Shape.of(1), leaves,
         (i, o) -> nb.broadcastTo(nb.scalar(1), o.shape().prepend(1)));
