@@ -45,15 +45,19 @@ public final class Engine {
   private final java.util.concurrent.atomic.AtomicLong gemmFlops;
   /** The reduction over the batch, or null for per-sample results. */
   private final Reduce reduce;
+  /** Operations compiled so far, reused by later calls on the same function. */
+  private final PreparedOps prepared;
 
   public Engine(Executor executor) {
-    this(executor, new java.util.concurrent.atomic.AtomicLong(), null);
+    this(executor, new java.util.concurrent.atomic.AtomicLong(), null, new PreparedOps());
   }
 
-  private Engine(Executor executor, java.util.concurrent.atomic.AtomicLong gemmFlops, Reduce reduce) {
+  private Engine(Executor executor, java.util.concurrent.atomic.AtomicLong gemmFlops, Reduce reduce,
+      PreparedOps prepared) {
     this.executor = executor;
     this.gemmFlops = gemmFlops;
     this.reduce = reduce;
+    this.prepared = prepared;
   }
 
   /**
@@ -61,7 +65,21 @@ public final class Engine {
    * every operation's per-sample result, without the batch axis (see the class comment).
    */
   public Engine reduced(Reduce reduce) {
-    return new Engine(executor, gemmFlops, java.util.Objects.requireNonNull(reduce, "reduce"));
+    return new Engine(executor, gemmFlops, java.util.Objects.requireNonNull(reduce, "reduce"), prepared);
+  }
+
+  /**
+   * The compiled form of {@code op} on {@code f}, from this engine's cache (compiled on first use:
+   * calling an operation again on the same function does not derive or compile it again).
+   */
+  public PreparedOp prepare(Graph f, Operation op, Backend backend, Wrt wrt) {
+    op.validate(f, backend);
+    return prepared.get(f, op, backend, wrt);
+  }
+
+  /** How many operations this engine (and its {@link #reduced} views) compiled so far. */
+  public long compilations() {
+    return prepared.compilations();
   }
 
   /** The reduction over the batch this engine applies, or null when it returns per-sample results. */
@@ -88,7 +106,7 @@ public final class Engine {
   /** f at every sample: (M, B). */
   public Tensor evaluate(Graph f, Tensor x) {
     BatchInput in = BatchInput.of("x", x, f.inputSize());
-    return run(PreparedOp.evaluate(f), in, null, f.outputSize());
+    return run(prepare(f, Operation.EVALUATE, Backend.auto(), Wrt.inputs()), in, null, f.outputSize());
   }
 
   /** The Jacobian-vector product J(x_b) u_b for every sample: (M, B). u is shaped like x. */
@@ -101,11 +119,7 @@ public final class Engine {
     int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     BatchInput tu = BatchInput.of("u (tangent)", u, n).sameBatchAs("u (tangent)", in);
-    if (backend.kind() == Backend.Kind.REVERSE) {
-      throw new IllegalArgumentException("jvp runs in forward mode: backend 'reverse' is not available for it "
-          + "(use vjp for reverse mode, or backend auto/forward)");
-    }
-    return run(PreparedOp.jvp(f, wrt), in, tu, f.outputSize());
+    return run(prepare(f, Operation.JVP, backend, wrt), in, tu, f.outputSize());
   }
 
   /** The vector-Jacobian product J(x_b)^T v_b for every sample: (N, B). v has M values per sample. */
@@ -118,11 +132,7 @@ public final class Engine {
     int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     BatchInput cv = BatchInput.of("v (cotangent)", v, f.outputSize()).sameBatchAs("v (cotangent)", in);
-    if (backend.kind() == Backend.Kind.FORWARD) {
-      throw new IllegalArgumentException("vjp runs in reverse mode: backend 'forward' is not available for it "
-          + "(use jvp for forward mode, or backend auto/reverse)");
-    }
-    return run(PreparedOp.vjp(f, wrt), in, cv, n);
+    return run(prepare(f, Operation.VJP, backend, wrt), in, cv, n);
   }
 
   /** The per-sample Jacobians: (M, N, B), Fortran order. */
@@ -136,7 +146,7 @@ public final class Engine {
     int m = f.outputSize();
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     checkSize(m, n, in.batch());
-    return run(PreparedOp.jacobian(f, backend, wrt), in, null, m, n);
+    return run(prepare(f, Operation.JACOBIAN, backend, wrt), in, null, m, n);
   }
 
   /** The gradient of a function with one output value: (N, B). */
@@ -146,7 +156,7 @@ public final class Engine {
 
   /** Gradient with respect to the given leaves: (N, B). */
   public Tensor gradient(Graph f, Backend backend, Wrt wrt, Tensor x) {
-    requireScalar(f, "gradient");
+    Operation.GRADIENT.validate(f, backend);
     Tensor j = batchedJacobian(f, backend, wrt, x); // (1, N, B), or (1, N) reduced
     Shape s = j.shape();
     return j.view(reduce == null ? Shape.of(s.dim(1), s.dim(2)) : Shape.of(s.dim(1)), Tensor.Order.F);
@@ -162,21 +172,14 @@ public final class Engine {
    * {@code backend} says) of the reverse-mode gradient graph.
    */
   public Tensor hessian(Graph f, Backend backend, Wrt wrt, Tensor x) {
-    requireScalar(f, "hessian");
+    Operation.HESSIAN.validate(f, backend);
     int n = Wrt.size(wrt.leaves(f));
     BatchInput in = BatchInput.of("x", x, f.inputSize());
     checkSize(n, n, in.batch());
-    return run(PreparedOp.hessian(f, backend, wrt), in, null, n, n);
+    return run(prepare(f, Operation.HESSIAN, backend, wrt), in, null, n, n);
   }
 
   // ------------------------------------------------------------------ machinery
-
-  private static void requireScalar(Graph f, String what) {
-    if (f.outputSize() != 1) {
-      throw new IllegalArgumentException(what + " needs a function with exactly one output value, but f has "
-          + f.outputSize() + " (outputs " + f.outputShapes() + ")");
-    }
-  }
 
   private void checkSize(int rows, int cols, int batch) {
     if (reduce == null && (long) rows * cols * batch > Integer.MAX_VALUE - 8) {
@@ -204,6 +207,11 @@ public final class Engine {
 
     private Wrt(List<String> params) {
       this.params = params;
+    }
+
+    /** The parameters' names, or an empty list for the inputs. */
+    List<String> names() {
+      return params == null ? List.of() : params;
     }
 
     /** The function's inputs, in declaration order. */

@@ -1,0 +1,62 @@
+package io.batchjac.engine.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.engine.tensor.Shape;
+import io.batchjac.engine.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+/** The engine compiles an operation once per (function, operation, backend, leaves) and reuses it. */
+class PreparedOpsTest {
+  private static final Graph F = SpecParser.parseInline("input x[2]; param a = 3; output a * x[0] * sin(x[1])").graph();
+  private static final Tensor X = Tensor.of(Shape.of(2, 2), new double[] {1, 2, 3, 4});
+
+  @Test
+  void repeatedCallsCompileOnce() {
+    Engine e = Engine.defaults();
+    for (int i = 0; i < 5; i++) {
+      e.batchedJacobian(F, Backend.auto(), X);
+      e.gradient(F, Backend.auto(), X); // the same compiled Jacobian
+      e.evaluate(F, X);
+      e.reduced(Reduce.SUM).evaluate(F, X); // a reduced view shares the cache
+    }
+    assertEquals(2, e.compilations());
+    e.batchedJacobian(F, Backend.forward(), X);
+    e.batchedJacobian(F, Backend.auto(), Engine.Wrt.params("a"), X);
+    e.hessian(F, X);
+    assertEquals(5, e.compilations());
+    assertSame(e.prepare(F, Operation.VJP, Backend.auto(), Engine.Wrt.inputs()),
+        e.prepare(F, Operation.VJP, Backend.auto(), Engine.Wrt.inputs()));
+    assertEquals(6, e.compilations());
+  }
+
+  @Test
+  void aDifferentFunctionObjectCompilesAgainAndValidationRunsOnEveryCall() {
+    Engine e = Engine.defaults();
+    Graph two = SpecParser.parseInline("input x[2]; output x * 2").graph();
+    e.evaluate(F, X);
+    e.evaluate(SpecParser.parseInline("input x[2]; param a = 3; output a * x[0] * sin(x[1])").graph(), X);
+    assertEquals(2, e.compilations());
+    e.evaluate(two, X);
+    for (int i = 0; i < 2; i++) {
+      IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> e.gradient(two, Backend.auto(), X));
+      assertEquals("gradient needs a function with exactly one output value, but f has 2 (outputs [[2]])", err.getMessage());
+    }
+  }
+
+  @Test
+  void operationNamesAndLayouts() {
+    assertEquals(Operation.EVALUATE, Operation.parse("eval"));
+    assertEquals(Operation.HESSIAN, Operation.parse(" Hessian "));
+    IllegalArgumentException err = assertThrows(IllegalArgumentException.class, () -> Operation.parse("jacobean"));
+    assertEquals("unknown operation 'jacobean': expected one of [evaluate, jvp, vjp, jacobian, gradient, hessian]",
+        err.getMessage());
+    assertEquals(12, Operation.JACOBIAN.perSample(3, 4));
+    assertEquals(4, Operation.JVP.extraWidth(3, 4));
+    assertEquals(3, Operation.VJP.extraWidth(3, 4));
+  }
+}
