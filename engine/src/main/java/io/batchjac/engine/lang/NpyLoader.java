@@ -13,7 +13,8 @@ final class NpyLoader {
   /**
    * Reads {@code load("file.npy")} (arity already checked): the file relative to
    * {@code baseDir} (null: the current directory). A missing file is an error naming the resolved
-   * absolute path; a malformed one gives the reader's message; both at the string's position.
+   * absolute path; a malformed one gives the reader's message; a file the {@code files}' policy
+   * refuses ({@link FileAccessException}) gives the policy's message; all at the string's position.
    */
   static Tensor load(SourceText src, Path baseDir, TensorFiles files, Expr.Call c) {
     Expr arg = c.args().get(0);
@@ -28,11 +29,13 @@ final class NpyLoader {
       throw src.error(s.at(), "cannot load \"" + name + "\": invalid path (" + e.getReason() + ")");
     }
     Path shown = file.toAbsolutePath().normalize();
-    if (!files.exists(shown)) {
-      throw src.error(s.at(), "cannot load \"" + name + "\": file not found: " + shown);
-    }
     try {
+      if (!files.exists(shown)) {
+        throw src.error(s.at(), "cannot load \"" + name + "\": file not found: " + shown);
+      }
       return files.read(shown);
+    } catch (FileAccessException e) {
+      throw src.error(s.at(), "cannot load \"" + name + "\": " + e.getMessage());
     } catch (NpyFormatException e) {
       throw src.error(s.at(), e.getMessage());
     } catch (IOException e) {
