@@ -12,8 +12,23 @@ import org.apache.spark.sql.types.StructType;
  * What {@link DerivativeTransformer} hands to every partition: the spec, the operation, where the
  * columns are, the batch size and the output schema. Also runs one batch on the engine.
  */
-record BatchPlan(String who, SpecSource source, String mode, String backend, String inName,
+record BatchPlan(String who, SpecSource source, SafetyConf safety, String mode, String backend, String inName,
     String tanName, int batchSize, StructType outputSchema) implements Serializable {
+  /**
+   * This plan after the operator's limits: a result per row above
+   * {@link SafetyConf#maxResultValues()} is refused (naming the Transformer, the size and the
+   * conf), and the batch shrunk so that one batch's results stay within that many values.
+   */
+  BatchPlan withinLimits(CompiledSpec cs) {
+    int[] shape = resultShape(cs);
+    long perRow = shape[0];
+    String how = shape[1] == 0 ? perRow + " values" : shape[1] + " x " + (perRow / Math.max(1, shape[1])) + " derivatives";
+    safety.checkResultValues(who + " (mode " + mode + ")", perRow, how);
+    int rows = (int) Math.max(1, Math.min(batchSize, safety.maxResultValues() / Math.max(1, perRow)));
+    return rows == batchSize ? this
+        : new BatchPlan(who, source, safety, mode, backend, inName, tanName, rows, outputSchema);
+  }
+
   /** Whether the mode takes a tangent (jvp) or cotangent (vjp) column, {@code tanName}. */
   boolean hasTangent() {
     return tanName != null;

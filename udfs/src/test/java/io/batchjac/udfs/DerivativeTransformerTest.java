@@ -124,7 +124,7 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
   }
 
   private static Graph graph(String spec) {
-    return SpecCache.get(spec).graph();
+    return TestSupport.compiled(spec).graph();
   }
 
   private static List<Row> byId(Dataset<Row> df) {

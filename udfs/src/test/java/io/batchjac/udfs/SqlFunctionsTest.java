@@ -93,7 +93,7 @@ class SqlFunctionsTest {
   }
 
   private static Graph graph(String spec) {
-    return SpecCache.get(spec).graph();
+    return TestSupport.compiled(spec).graph();
   }
 
   // ------------------------------------------------------------------ values
