@@ -4,10 +4,10 @@ import static io.batchjac.udfs.TestSupport.gaussian;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.util.List;

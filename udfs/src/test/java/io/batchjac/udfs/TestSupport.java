@@ -49,15 +49,21 @@ final class TestSupport {
     return examples().resolve(name).toString();
   }
 
+  /** The directories the tests' sessions let SQL specs read: the examples, the engine's test models, the temporary directory. */
+  static String allowedDirs() {
+    return examples() + "," + examples().resolve("../../engine/src/test/resources").normalize() + ","
+        + System.getProperty("java.io.tmpdir");
+  }
+
   /**
    * A local[2] session without UI, optionally with the batchjac extension. SQL specs may read
-   * files under {@code conf/examples} and the temporary directory (where tests write theirs).
+   * files under {@link #allowedDirs()}.
    */
   static SparkSession.Builder localBuilder(String app) {
     SparkSession.clearActiveSession();
     SparkSession.clearDefaultSession();
     return SparkSession.builder().master("local[2]").appName(app)
-        .config(SafetyConf.FILES_ALLOWED, examples() + "," + System.getProperty("java.io.tmpdir"))
+        .config(SafetyConf.FILES_ALLOWED, allowedDirs())
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.host", "127.0.0.1")
