@@ -234,12 +234,12 @@ class SqlSafetyTest {
         allowed.resolve("scale.fn").toString(),
     };
     List<String> queries = new ArrayList<>();
-    for (int i = 0; i < 12; i++) {
+    for (int i = 0; i < 8; i++) {
       String spec = specs[i % specs.length];
       int width = spec.endsWith(".fn") ? 1 : 3;
       String fn = i % 2 == 0 ? "jacobian" : "evaluate";
       queries.add("SELECT to_json(" + fn + "('" + spec + "', array_repeat(CAST(id AS DOUBLE) / 7, " + width + "))) "
-          + "FROM range(" + (200 + i) + ") ORDER BY id");
+          + "FROM range(" + (100 + i) + ") ORDER BY id");
     }
     List<List<String>> serial = new ArrayList<>();
     for (String q : queries) {
