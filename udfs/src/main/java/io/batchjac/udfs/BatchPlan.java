@@ -15,18 +15,16 @@ import org.apache.spark.sql.types.StructType;
 record BatchPlan(String who, SpecSource source, SafetyConf safety, String mode, String backend, String inName,
     String tanName, int batchSize, StructType outputSchema) implements Serializable {
   /**
-   * This plan after the operator's limits: a result per row above
-   * {@link SafetyConf#maxResultValues()} is refused (naming the Transformer, the size and the
-   * conf), and the batch shrunk so that one batch's results stay within that many values.
+   * This plan, when one row's result is within the operator's limit
+   * ({@link SafetyConf#maxResultValues()}); otherwise an error naming the Transformer, the size
+   * and the conf. (A batch holds at most {@link BatchMapper#MAX_RESULT_DOUBLES} result values.)
    */
   BatchPlan withinLimits(CompiledSpec cs) {
     int[] shape = resultShape(cs);
     long perRow = shape[0];
     String how = shape[1] == 0 ? perRow + " values" : shape[1] + " x " + (perRow / Math.max(1, shape[1])) + " derivatives";
     safety.checkResultValues(who + " (mode " + mode + ")", perRow, how);
-    int rows = (int) Math.max(1, Math.min(batchSize, safety.maxResultValues() / Math.max(1, perRow)));
-    return rows == batchSize ? this
-        : new BatchPlan(who, source, safety, mode, backend, inName, tanName, rows, outputSchema);
+    return this;
   }
 
   /** Whether the mode takes a tangent (jvp) or cotangent (vjp) column, {@code tanName}. */

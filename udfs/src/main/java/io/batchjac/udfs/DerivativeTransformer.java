@@ -50,8 +50,7 @@ import org.apache.spark.sql.types.StructType;
  *
  * <p>Specs arrive as data here as in SQL: files are read, and results bounded, under the
  * application's {@link SafetyConf} (a result per row above {@code spark.batchjac.limits.resultValues}
- * is refused when the schema is checked; a batch holds at most that many result values, so large
- * results run in smaller batches).
+ * is refused when the schema is checked).
  *
  * <p>Rows: a null input (or tangent) gives a null output; an array of the wrong length or with a
  * null element fails the job with a message naming the column, both lengths and the position;
