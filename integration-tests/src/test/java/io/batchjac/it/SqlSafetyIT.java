@@ -2,6 +2,7 @@ package io.batchjac.it;
 
 import static io.batchjac.it.Checks.assertContains;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Row;
@@ -28,13 +30,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the same session, both when refused on the driver (a constant spec, at analysis) and on the
  * executors (a spec column, per row); loads outside the allowed directory via {@code ..} and via
  * a symbolic link are refused; a file that is not a {@code .npy} is refused without a byte of it.
+ * A spark-submit job ({@code SqlJob}) is the operator's own and reads any file, unless its
+ * {@code --conf} restricts it.
  */
 class SqlSafetyIT {
   private static Path root;
 
   @RegisterExtension
   static final ClusterExtension CLUSTER = ClusterExtension.withDriverSession("sql-safety-it",
-      () -> Map.of(SafetyConf.FILES_ALLOWED, allowed().toString()));
+      // one of the two Workers' cores: the other is left for the applications the tests submit
+      () -> Map.of(SafetyConf.FILES_ALLOWED, allowed().toString(), "spark.cores.max", "1"));
 
   private static final String SECRET_LINE = "root:*:0:0:root:/root:/bin/sh";
 
@@ -124,6 +129,22 @@ class SqlSafetyIT {
         + "' || repeat(' ', CAST(id % 2 AS INT)) AS s FROM range(0, 4, 1, 4))");
     assertContains(onExecutors, "not inside the directories specs here may read", "on the executors");
     aGoodQueryStillRuns();
+  }
+
+  @Test
+  void spark_submitJobsAreTheOperatorsUnlessTheConfSaysOtherwise() throws Exception {
+    String query = "SELECT evaluate('" + load(outside().resolve("secret.npy")) + "', array(2.0D)) AS y";
+    SparkSubmitter.Result own = SparkSubmitter.submit(CLUSTER.cluster(),
+        List.of("spark.sql.extensions=io.batchjac.udfs.BatchjacExtensions"), "io.batchjac.jobs.SqlJob", List.of(query),
+        Duration.ofMinutes(3));
+    assertEquals(0, own.status(), own::toString);
+    assertContains(own.out(), "[2469.0, 13579.0]", "the operator's own query reads any file");
+    SparkSubmitter.Result restricted = SparkSubmitter.submit(CLUSTER.cluster(),
+        List.of("spark.sql.extensions=io.batchjac.udfs.BatchjacExtensions",
+            SafetyConf.FILES_ALLOWED + "=" + allowed()), "io.batchjac.jobs.SqlJob", List.of(query), Duration.ofMinutes(3));
+    assertEquals(1, restricted.status(), restricted::toString);
+    assertContains(restricted.err(), "secret.npy: not inside the directories specs here may read", "the refusal");
+    assertFalse(restricted.out().contains("2469.0"), restricted.out());
   }
 
   @Test
