@@ -28,7 +28,7 @@ final class SpecErrors {
   static String hiddenProblem(SpecSource source) {
     String kind = source.format() == SpecLoader.Format.ONNX ? "the ONNX model does not import" : "the spec file does not compile";
     return kind + " (the problem is not shown to SQL users, so that no query can display a file's content; "
-        + "the operator sees it with bin/batchjac eval --spec " + source.name() + ")";
+        + "the operator sees it with bin/batchjac bench --spec " + source.name() + " --batch 1)";
   }
 
   /** {@code source} compiled, reading loads through {@code files}, its errors as described above. */

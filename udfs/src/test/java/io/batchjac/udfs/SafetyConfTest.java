@@ -102,7 +102,8 @@ class SafetyConfTest {
     SpecException hidden = assertThrows(SpecException.class,
         () -> SpecCache.get(SpecSource.resolve(bad.toString(), restricted), restricted));
     assertEquals(bad + ":2:8: the spec file does not compile (the problem is not shown to SQL users, so that no query "
-        + "can display a file's content; the operator sees it with bin/batchjac eval --spec " + bad + ")", hidden.getMessage());
+        + "can display a file's content; the operator sees it with bin/batchjac bench --spec " + bad + " --batch 1)",
+        hidden.getMessage());
     assertFalse(hidden.getMessage().contains("topsecret"));
     // the operator's own code sees the problem; an inline spec's problem is its author's own text
     SpecException shown = assertThrows(SpecException.class, () -> TestSupport.compiled(bad.toString()));
