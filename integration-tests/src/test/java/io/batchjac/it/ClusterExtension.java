@@ -17,12 +17,27 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 final class ClusterExtension implements BeforeAllCallback, AfterAllCallback {
   private final String name;
   private final boolean driverSession;
+  private final java.util.function.Supplier<java.util.Map<String, String>> sessionConf;
   private SparkCluster cluster;
   private SparkSession spark;
 
-  private ClusterExtension(String name, boolean driverSession) {
+  private ClusterExtension(String name, boolean driverSession,
+      java.util.function.Supplier<java.util.Map<String, String>> sessionConf) {
     this.name = name;
     this.driverSession = driverSession;
+    this.sessionConf = sessionConf;
+  }
+
+  private ClusterExtension(String name, boolean driverSession) {
+    this(name, driverSession, java.util.Map::of);
+  }
+
+  /**
+   * A cluster and a driver session started with the application confs {@code conf} gives (asked
+   * for when the session starts, after the class's static set-up).
+   */
+  static ClusterExtension withDriverSession(String name, java.util.function.Supplier<java.util.Map<String, String>> conf) {
+    return new ClusterExtension(name, true, conf);
   }
 
   /** A cluster only: the tests submit applications to it. */
@@ -50,7 +65,7 @@ final class ClusterExtension implements BeforeAllCallback, AfterAllCallback {
   public void beforeAll(ExtensionContext context) throws Exception {
     cluster = SparkCluster.start(name, 2, 1);
     if (driverSession) {
-      spark = ClusterSession.open(cluster, context.getRequiredTestClass().getSimpleName());
+      spark = ClusterSession.open(cluster, context.getRequiredTestClass().getSimpleName(), sessionConf.get());
     }
   }
 

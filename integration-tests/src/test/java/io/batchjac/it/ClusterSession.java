@@ -12,7 +12,14 @@ final class ClusterSession {
   private ClusterSession() {}
 
   static SparkSession open(SparkCluster cluster, String appName) {
-    return SparkSession.builder()
+    return open(cluster, appName, java.util.Map.of());
+  }
+
+  /** As {@link #open(SparkCluster, String)}, with {@code extra} application confs (set before the session starts). */
+  static SparkSession open(SparkCluster cluster, String appName, java.util.Map<String, String> extra) {
+    SparkSession.Builder b = SparkSession.builder();
+    extra.forEach(b::config);
+    return b
         .appName(appName)
         .master(cluster.masterUrl())
         .config("spark.driver.host", "127.0.0.1")

@@ -1,12 +1,16 @@
 package io.batchjac.jobs;
 
 import io.batchjac.jobs.cli.Main;
+import io.batchjac.udfs.SafetyConf;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The spark-submit entry points, one main class per job ({@code main -> run(spark) -> stop}):
  * the arguments are the subcommand's options (as for {@code bin/batchjac}, without the
- * subcommand name); the master and configuration come from spark-submit.
+ * subcommand name); the master and configuration come from spark-submit. These are the
+ * operator's own jobs: SQL specs ({@code SqlJob}) may read any file unless
+ * {@code --conf spark.batchjac.files.allowed=...} restricts them.
  * <pre>
  * spark-submit --class io.batchjac.jobs.JacobianJob jobs/target/batchjac-jobs-VERSION-app.jar \
  *     --spec conf/examples/mlp.fn --samples 1000000 --output out/jac.npy
@@ -16,7 +20,12 @@ final class SubmitMain {
   private SubmitMain() {}
 
   static void run(String subcommand, String[] args) {
-    SparkSession spark = SparkSession.builder().appName("batchjac " + subcommand).getOrCreate();
+    SparkSession.Builder builder = SparkSession.builder().appName("batchjac " + subcommand);
+    if (!new SparkConf().contains(SafetyConf.FILES_ALLOWED)) {
+      // the operator's own job: its SQL specs may read any file unless --conf says otherwise
+      builder.config(SafetyConf.FILES_ALLOWED, "*");
+    }
+    SparkSession spark = builder.getOrCreate();
     int status;
     try {
       String[] all = new String[args.length + 1];

@@ -53,11 +53,15 @@ final class CliSupport {
     throw new IllegalStateException("conf/examples not found above " + Path.of("").toAbsolutePath());
   }
 
-  /** The one session of a test class: local[2], no UI, no cap on results sent to the driver. */
+  /**
+   * The one session of a test class: local[2], no UI, no cap on results sent to the driver, and
+   * SQL specs that may read any file, as the command line's own session has them.
+   */
   static SparkSession startSpark(String appName) {
     return SparkSession.builder()
         .appName(appName)
         .master("local[2]")
+        .config(io.batchjac.udfs.SafetyConf.FILES_ALLOWED, "*")
         .config("spark.ui.enabled", "false")
         .config("spark.driver.maxResultSize", "0")
         .config("spark.sql.shuffle.partitions", "2")

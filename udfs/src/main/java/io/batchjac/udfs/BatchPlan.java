@@ -12,8 +12,21 @@ import org.apache.spark.sql.types.StructType;
  * What {@link DerivativeTransformer} hands to every partition: the spec, the operation, where the
  * columns are, the batch size and the output schema. Also runs one batch on the engine.
  */
-record BatchPlan(String who, SpecSource source, String mode, String backend, String inName,
+record BatchPlan(String who, SpecSource source, SafetyConf safety, String mode, String backend, String inName,
     String tanName, int batchSize, StructType outputSchema) implements Serializable {
+  /**
+   * This plan, when one row's result is within the operator's limit
+   * ({@link SafetyConf#maxResultValues()}); otherwise an error naming the Transformer, the size
+   * and the conf. (A batch holds at most {@link BatchMapper#MAX_RESULT_DOUBLES} result values.)
+   */
+  BatchPlan withinLimits(CompiledSpec cs) {
+    int[] shape = resultShape(cs);
+    long perRow = shape[0];
+    String how = shape[1] == 0 ? perRow + " values" : shape[1] + " x " + (perRow / Math.max(1, shape[1])) + " derivatives";
+    safety.checkResultValues(who + " (mode " + mode + ")", perRow, how);
+    return this;
+  }
+
   /** Whether the mode takes a tangent (jvp) or cotangent (vjp) column, {@code tanName}. */
   boolean hasTangent() {
     return tanName != null;

@@ -6,6 +6,8 @@ import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.lang.FileAccessPolicy;
+import io.batchjac.engine.lang.TensorFiles;
 import io.batchjac.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,14 +22,41 @@ public final class CompiledSpec {
   /** Runs single rows and small batches on the calling thread (one Spark task = one core). */
   static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
 
+  /** Estimated bytes per graph node besides its constant data (objects, shapes, lists). */
+  private static final long NODE_BYTES = 256;
+
   private final SpecSource source;
   private final Graph graph;
+  private final FileStamps loaded = new FileStamps();
+  private final long graphBytes;
   private final Map<String, PreparedOp> prepared = new ConcurrentHashMap<>();
   private final PreparedOp[] sqlOps = new PreparedOp[SqlFunction.values().length];
 
-  CompiledSpec(SpecSource source) {
+  /**
+   * Compiles {@code source}, reading its {@code load("...")} files under {@code policy}. Under a
+   * restricted policy an error in a spec FILE is reported without its text ({@link SpecErrors}).
+   */
+  CompiledSpec(SpecSource source, FileAccessPolicy policy) {
     this.source = source;
-    this.graph = source.compile().graph();
+    this.graph = SpecErrors.compile(source, policy, loaded.recording(policy.guard(TensorFiles.disk()))).graph();
+    long bytes = (long) source.text().length() * 2;
+    for (Node n : graph.nodes()) {
+      bytes += NODE_BYTES + (n.value() == null ? 0 : (long) n.value().size() * Double.BYTES);
+    }
+    this.graphBytes = bytes;
+  }
+
+  /** False when a file the spec loaded has changed (time or size) since it was compiled. */
+  boolean filesUnchanged() {
+    return loaded.unchanged();
+  }
+
+  /**
+   * An estimate of the memory this spec holds: its text, graph nodes and constants, counted once
+   * more for each prepared operation (whose derivative plans hold derived copies of them).
+   */
+  long estimatedBytes() {
+    return graphBytes * (1 + prepared.size());
   }
 
   public SpecSource source() {

@@ -48,6 +48,10 @@ import org.apache.spark.sql.types.StructType;
  * values) from {@code tangentCol}. {@code backend} is {@code auto} (forward when N &lt;= M),
  * {@code forward} or {@code reverse}.
  *
+ * <p>Specs arrive as data here as in SQL: files are read, and results bounded, under the
+ * application's {@link SafetyConf} (a result per row above {@code spark.batchjac.limits.resultValues}
+ * is refused when the schema is checked).
+ *
  * <p>Rows: a null input (or tangent) gives a null output; an array of the wrong length or with a
  * null element fails the job with a message naming the column, both lengths and the position;
  * NaN values give NaN results. Results equal the engine's ({@code Engine.batchedJacobian} etc.)
@@ -163,8 +167,9 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
    * {@code SpecException} ({@code file:line:column: problem}).
    */
   public DerivativeTransformer setSpec(String pathOrSpec) {
-    SpecSource src = SpecSource.resolve(pathOrSpec);
-    SpecCache.get(src);
+    SafetyConf safety = SafetyConf.current();
+    SpecSource src = SpecSource.resolve(pathOrSpec, safety);
+    SpecCache.get(src, safety);
     set(spec, src.text());
     set(specName, src.name());
     set(specDir, src.baseDir() == null ? "" : src.baseDir());
@@ -316,9 +321,10 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   private BatchPlan plan(StructType schema) {
     String who = "DerivativeTransformer " + uid;
     SpecSource src = getSpecSource();
+    SafetyConf safety = SafetyConf.current();
     CompiledSpec cs;
     try {
-      cs = SpecCache.get(src);
+      cs = SpecCache.get(src, safety);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(who + ": the spec does not compile: " + e.getMessage(), e);
     }
@@ -353,7 +359,8 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     }
     boolean matrix = m.equals("jacobian") || m.equals("hessian");
     StructType outSchema = schema.add(out, matrix ? SparkInternals.MATRIX : SparkInternals.VECTOR, true);
-    return new BatchPlan(who, src, m, b, in, tangent, getBatchSize(), outSchema);
+    BatchPlan p = new BatchPlan(who, src, safety, m, b, in, tangent, getBatchSize(), outSchema);
+    return p.withinLimits(cs);
   }
 
   private String require(String value, String param, String how) {

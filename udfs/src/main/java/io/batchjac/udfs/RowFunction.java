@@ -12,13 +12,16 @@ import java.io.Serializable;
  * the engine's run of the already compiled plans.
  *
  * <p>Rules: a null spec, x or vector gives null; x must have N values and the vector N (jvp) or
- * M (vjp); a null element is an error naming its position; NaN values flow through.
+ * M (vjp); a null element is an error naming its position; NaN values flow through. A spec whose
+ * result per row exceeds the operator's limit ({@link SafetyConf}) is an error before the row is
+ * computed (checked once per distinct spec string and task).
  */
 public final class RowFunction implements Serializable {
   private static final long serialVersionUID = 1L;
 
   private final SqlFunction function;
   private final SpecSource fixed;
+  private final SafetyConf safety;
 
   private transient volatile Current current;
 
@@ -27,10 +30,13 @@ public final class RowFunction implements Serializable {
   /**
    * @param fixed the spec resolved on the driver when the spec argument is a constant (so that
    *     executors need not read the .fn file), or null to resolve each row's spec string
+   * @param safety the operator's file policy and limits the query was analyzed under: a row's
+   *     spec string is resolved, and every row's result size checked, under them
    */
-  public RowFunction(SqlFunction function, SpecSource fixed) {
+  public RowFunction(SqlFunction function, SpecSource fixed, SafetyConf safety) {
     this.function = function;
     this.fixed = fixed;
+    this.safety = safety;
   }
 
   public SqlFunction function() {
@@ -66,7 +72,8 @@ public final class RowFunction implements Serializable {
     if (c != null && (c.spec() == spec || c.spec().equals(spec))) {
       return c.compiled();
     }
-    CompiledSpec cs = fixed != null ? SpecCache.get(fixed) : SpecCache.get(spec);
+    CompiledSpec cs = SpecCache.get(fixed != null ? fixed : SpecSource.resolve(spec, safety), safety);
+    function.checkResultSize(cs, safety);
     current = new Current(spec, cs);
     return cs;
   }

@@ -77,21 +77,26 @@ final class SparkInternals {
           QueryCompilationErrors.wrongNumArgsError$default$6()));
     }
     SpecSource fixed = null;
+    SafetyConf safety;
+    try {
+      safety = SafetyConf.current();
+    } catch (IllegalArgumentException e) {
+      throw analysisError(f, e);
+    }
     Expression spec = children.get(0);
     if (spec.foldable() && spec.resolved()) {
       Object value = spec.eval(null);
       if (value != null) {
-        // A constant spec is resolved and compiled here, on the driver: a spec error fails the
-        // query before it runs, and executors get the spec's text (they need not see the file).
+        // A constant spec is resolved and compiled here, on the driver: a spec error or a limit
+        // fails the query before it runs, and executors get the spec's text (they need not see
+        // the file).
         try {
-          fixed = SpecSource.resolve(value.toString());
-          f.check(SpecCache.get(fixed));
+          fixed = SpecSource.resolve(value.toString(), safety);
+          CompiledSpec cs = SpecCache.get(fixed, safety);
+          f.check(cs);
+          f.checkResultSize(cs, safety);
         } catch (IllegalArgumentException e) {
-          String msg = e.getMessage();
-          String text = msg.startsWith(f.sqlName() + ":") ? msg : f.sqlName() + ": " + msg;
-          scala.collection.immutable.Map<String, String> params =
-              CollectionConverters.asScala(java.util.Map.of("errorMessage", text)).toMap(scala.$less$colon$less$.MODULE$.refl());
-          throw sneaky(new AnalysisException("USER_RAISED_EXCEPTION", params));
+          throw analysisError(f, e);
         }
       }
     }
@@ -100,13 +105,22 @@ final class SparkInternals {
     for (int i = 1; i < children.size(); i++) {
       encoders.add(Option.apply(arrayEncoder(children.get(i))));
     }
-    RowFunction row = new RowFunction(f, fixed);
+    RowFunction row = new RowFunction(f, fixed, safety);
     // No output encoder: Spark's generic converter takes double[] / double[][] as they are. (An
     // encoder was measured ~10% slower for the Borehole gradient: in Spark 4.2 its result is read
     // back with UnsafeRow.get(0, type), which resolves the physical type through SQLConf per row.)
     Object function = f.arity() == 2 ? new BatchjacUdf2(row) : new BatchjacUdf3(row);
     return new ScalaUDF(function, f.returnsMatrix() ? MATRIX : VECTOR, seq(children), seq(encoders),
         Option.empty(), Option.apply(f.sqlName()), true, true);
+  }
+
+  /** The analysis error of a call: {@code USER_RAISED_EXCEPTION} with the message, prefixed by the function's name. */
+  private static RuntimeException analysisError(SqlFunction f, IllegalArgumentException e) {
+    String msg = e.getMessage();
+    String text = msg.startsWith(f.sqlName() + ":") ? msg : f.sqlName() + ": " + msg;
+    scala.collection.immutable.Map<String, String> params =
+        CollectionConverters.asScala(java.util.Map.of("errorMessage", text)).toMap(scala.$less$colon$less$.MODULE$.refl());
+    return sneaky(new AnalysisException("USER_RAISED_EXCEPTION", params));
   }
 
   /**

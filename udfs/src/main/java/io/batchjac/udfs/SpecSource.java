@@ -1,6 +1,8 @@
 package io.batchjac.udfs;
 
 import io.batchjac.engine.api.SpecLoader;
+import io.batchjac.engine.lang.FileAccessException;
+import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.lang.Spec;
 import io.batchjac.engine.lang.SpecException;
 import io.batchjac.engine.lang.SpecParser;
@@ -21,10 +23,12 @@ import java.util.Base64;
  * Transformer) carries the whole model. Equal sources compile to the same function, so a source
  * is the key of the {@link SpecCache}.
  *
- * <p>{@link #resolve(String)} turns what a user wrote (a {@code .fn} or {@code .onnx} path or an
+ * <p>{@link #resolve(String, SafetyConf)} turns what a user wrote (a {@code .fn} or {@code .onnx} path or an
  * inline spec) into a source: a string is a file path when it is one line (no {@code ;}, no
  * newline) and ends with {@code .fn} or {@code .onnx} or names an existing file; otherwise it is
- * inline when it contains {@code ;} or a newline or starts with {@code input}.
+ * inline when it contains {@code ;} or a newline or starts with {@code input}. Files are read
+ * under a {@link FileAccessPolicy} (unrestricted for the operator's own code, the allowed
+ * directories for SQL users: see {@link SafetyConf}).
  */
 public record SpecSource(String text, String name, String baseDir, SpecLoader.Format format) implements Serializable {
   public SpecSource {
@@ -38,11 +42,19 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
     this(text, name, baseDir, SpecLoader.Format.FUNCTION_LANGUAGE);
   }
 
-  /** Compiles the source (through {@link SpecLoader}, the engine's one entry point for spec files). */
-  public Spec compile() {
+  /**
+   * Compiles the source (through {@link SpecLoader}, the engine's one entry point for spec
+   * files), reading {@code load("...")} files through {@code files}.
+   */
+  public Spec compile(TensorFiles files) {
     byte[] content = format == SpecLoader.Format.ONNX ? Base64.getDecoder().decode(text)
         : text.getBytes(StandardCharsets.UTF_8);
-    return SpecLoader.parse(format, content, name, baseDir == null ? null : Path.of(baseDir), TensorFiles.disk());
+    return SpecLoader.parse(format, content, name, baseDir == null ? null : Path.of(baseDir), files);
+  }
+
+  /** True for an inline spec (its name is {@code <inline>}), false for a file's content. */
+  public boolean isInline() {
+    return name.equals(SpecParser.INLINE);
   }
 
   /** An inline spec: errors name {@code <inline>}, {@code load} paths are relative to the current directory. */
@@ -51,12 +63,13 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
   }
 
   /**
-   * Reads a {@code .fn} file (UTF-8) or an {@code .onnx} model. A missing or unreadable file is
-   * the {@link SpecException} that {@link SpecLoader#read(Path)} gives for it.
+   * Reads a {@code .fn} file (UTF-8) or an {@code .onnx} model that {@code policy} lets be read.
+   * A missing, unreadable or refused file is the {@link SpecException} that
+   * {@link SpecLoader#read(Path, FileAccessPolicy)} gives for it.
    */
-  public static SpecSource file(Path file) {
+  public static SpecSource file(Path file, FileAccessPolicy policy) {
     SpecLoader.Format format = SpecLoader.Format.of(file.toString());
-    byte[] content = SpecLoader.read(file);
+    byte[] content = SpecLoader.read(file, policy);
     String text = format == SpecLoader.Format.ONNX ? Base64.getEncoder().encodeToString(content)
         : new String(content, StandardCharsets.UTF_8);
     Path dir = file.toAbsolutePath().normalize().getParent();
@@ -76,8 +89,14 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
     return SpecLoader.Format.of(s) == SpecLoader.Format.ONNX;
   }
 
-  /** A {@code .fn} or {@code .onnx} path or an inline spec, as the SQL functions and the Transformer take it. */
-  public static SpecSource resolve(String spec) {
+  /**
+   * A {@code .fn} or {@code .onnx} path or an inline spec, as the SQL functions and the
+   * Transformer take it, under the operator's {@code safety} settings: an inline spec longer than
+   * the limit and a path the file policy refuses are errors. Under a restricted policy the path
+   * is checked before anything else is asked of the file system, so the answer for a path
+   * outside the allowed directories is the same whether the file exists or not.
+   */
+  public static SpecSource resolve(String spec, SafetyConf safety) {
     if (spec == null) {
       throw new IllegalArgumentException("the spec is null");
     }
@@ -87,11 +106,8 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
           + "such as 'input x[2]; output x[0] * sin(x[1])'");
     }
     if (!isPath(spec)) {
+      safety.checkInlineSpec(spec);
       return inline(spec);
-    }
-    if (!s.endsWith(".fn") && !isOnnx(s) && !isFile(s)) {
-      throw new SpecException(s, "neither an existing .fn or .onnx file nor an inline spec (inline specs contain ';' "
-          + "or a newline, or start with 'input', e.g. 'input x[2]; output x[0] * sin(x[1])')", null);
     }
     Path p;
     try {
@@ -99,7 +115,19 @@ public record SpecSource(String text, String name, String baseDir, SpecLoader.Fo
     } catch (InvalidPathException e) {
       throw new SpecException(s, "not a valid file path: " + e.getMessage(), e);
     }
-    return file(p);
+    FileAccessPolicy policy = safety.files();
+    if (policy.restricted()) {
+      try {
+        policy.check(p);
+      } catch (FileAccessException e) {
+        throw new SpecException(s, e.problem(), e);
+      }
+    }
+    if (!s.endsWith(".fn") && !isOnnx(s) && !isFile(s)) {
+      throw new SpecException(s, "neither an existing .fn or .onnx file nor an inline spec (inline specs contain ';' "
+          + "or a newline, or start with 'input', e.g. 'input x[2]; output x[0] * sin(x[1])')", null);
+    }
+    return file(p, policy);
   }
 
   private static boolean isFile(String s) {

@@ -139,6 +139,22 @@ public enum SqlFunction {
     }
   }
 
+  /**
+   * Refuses, before anything runs, a spec whose result per row would exceed the operator's
+   * limit ({@link SafetyConf#checkResultValues}): M x N for jacobian, N x N for hessian, M or N
+   * for the others.
+   */
+  public void checkResultSize(CompiledSpec spec, SafetyConf safety) {
+    long n = spec.inputSize();
+    long m = spec.outputSize();
+    switch (this) {
+      case JACOBIAN -> safety.checkResultValues(sqlName, m * n, m + " x " + n + " derivatives");
+      case HESSIAN -> safety.checkResultValues(sqlName, n * n, n + " x " + n + " derivatives");
+      case EVALUATE, JVP -> safety.checkResultValues(sqlName, m, "the outputs");
+      case VJP, GRADIENT -> safety.checkResultValues(sqlName, n, "one per input value");
+    }
+  }
+
   /** Values the third argument must have: N for jvp, M for vjp. */
   int vectorLength(CompiledSpec spec) {
     return this == JVP ? spec.inputSize() : spec.outputSize();

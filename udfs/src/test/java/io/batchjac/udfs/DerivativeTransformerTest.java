@@ -51,6 +51,7 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
     return new SparkConf().setMaster("local[2]").setAppName("DerivativeTransformerTest")
         .set("spark.ui.enabled", "false")
         .set("spark.sql.shuffle.partitions", "2")
+        .set(SafetyConf.FILES_ALLOWED, TestSupport.allowedDirs())
         .set("spark.driver.host", "127.0.0.1")
         .set("spark.driver.bindAddress", "127.0.0.1");
   }
@@ -124,7 +125,7 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
   }
 
   private static Graph graph(String spec) {
-    return SpecCache.get(spec).graph();
+    return TestSupport.compiled(spec).graph();
   }
 
   private static List<Row> byId(Dataset<Row> df) {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.util.List;
@@ -24,10 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 class PreparedOpTest {
   static Stream<Arguments> specs() {
     return Stream.of(
-        Arguments.of("borehole.fn", SpecSource.file(TestSupport.examples().resolve("borehole.fn"))),
-        Arguments.of("ishigami.fn", SpecSource.file(TestSupport.examples().resolve("ishigami.fn"))),
-        Arguments.of("mlp.fn", SpecSource.file(TestSupport.examples().resolve("mlp.fn"))),
-        Arguments.of("scalar_mlp.fn", SpecSource.file(TestSupport.examples().resolve("scalar_mlp.fn"))),
+        Arguments.of("borehole.fn", SpecSource.file(TestSupport.examples().resolve("borehole.fn"), FileAccessPolicy.unrestricted())),
+        Arguments.of("ishigami.fn", SpecSource.file(TestSupport.examples().resolve("ishigami.fn"), FileAccessPolicy.unrestricted())),
+        Arguments.of("mlp.fn", SpecSource.file(TestSupport.examples().resolve("mlp.fn"), FileAccessPolicy.unrestricted())),
+        Arguments.of("scalar_mlp.fn", SpecSource.file(TestSupport.examples().resolve("scalar_mlp.fn"), FileAccessPolicy.unrestricted())),
         Arguments.of("multi", SpecSource.inline(TestSupport.MULTI)),
         Arguments.of("scalar", SpecSource.inline(TestSupport.SCALAR)));
   }
@@ -35,7 +36,7 @@ class PreparedOpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
   void everyOperationEqualsTheEngineBitForBit(String label, SpecSource src) {
-    CompiledSpec cs = SpecCache.get(src);
+    CompiledSpec cs = SpecCache.get(src, TestSupport.TRUSTED);
     Graph f = cs.graph();
     int n = cs.inputSize();
     int m = cs.outputSize();
@@ -71,7 +72,7 @@ class PreparedOpTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("specs")
   void sqlFunctionsOnOneRowEqualTheEngine(String label, SpecSource src) {
-    CompiledSpec cs = SpecCache.get(src);
+    CompiledSpec cs = SpecCache.get(src, TestSupport.TRUSTED);
     Graph f = cs.graph();
     int n = cs.inputSize();
     int m = cs.outputSize();

@@ -22,58 +22,62 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Spec strings (paths or inline), the bounded cache, and the per-row rules of the SQL functions. */
 class SpecCacheTest {
+  private static SpecSource resolve(String spec) {
+    return SpecSource.resolve(spec, TestSupport.TRUSTED);
+  }
+
   @Test
   void pathsAndInlineSpecsAreToldApart(@TempDir Path dir) throws Exception {
     String borehole = TestSupport.example("borehole.fn");
-    SpecSource file = SpecSource.resolve(borehole);
+    SpecSource file = resolve(borehole);
     assertEquals(borehole, file.name());
     assertEquals(TestSupport.examples().toString(), file.baseDir());
     assertTrue(file.text().contains("output flow"));
 
     Path noSuffix = dir.resolve("f.spec");
     Files.writeString(noSuffix, "input x\noutput x^2\n");
-    assertEquals(noSuffix.toString(), SpecSource.resolve(noSuffix.toString()).name(), "an existing file");
+    assertEquals(noSuffix.toString(), resolve(noSuffix.toString()).name(), "an existing file");
 
-    assertEquals("<inline>", SpecSource.resolve("input x[2]; output x[0]").name());
-    assertEquals("<inline>", SpecSource.resolve("input x\noutput x^2").name());
-    assertEquals("<inline>", SpecSource.resolve("input x").name(), "one statement starting with input");
-    assertNull(SpecSource.resolve("input x[2]; output x[0]").baseDir());
+    assertEquals("<inline>", resolve("input x[2]; output x[0]").name());
+    assertEquals("<inline>", resolve("input x\noutput x^2").name());
+    assertEquals("<inline>", resolve("input x").name(), "one statement starting with input");
+    assertNull(resolve("input x[2]; output x[0]").baseDir());
 
-    SpecException missing = assertThrows(SpecException.class, () -> SpecSource.resolve("inputs/nope.fn"));
+    SpecException missing = assertThrows(SpecException.class, () -> resolve("inputs/nope.fn"));
     assertTrue(missing.getMessage().startsWith("inputs/nope.fn: spec file not found"), missing.getMessage());
-    SpecException neither = assertThrows(SpecException.class, () -> SpecSource.resolve("output x"));
+    SpecException neither = assertThrows(SpecException.class, () -> resolve("output x"));
     assertTrue(neither.getMessage().contains("neither an existing .fn or .onnx file nor an inline spec"),
         neither.getMessage());
-    SpecException missingModel = assertThrows(SpecException.class, () -> SpecSource.resolve("inputs/nope.onnx"));
+    SpecException missingModel = assertThrows(SpecException.class, () -> resolve("inputs/nope.onnx"));
     assertTrue(missingModel.getMessage().startsWith("inputs/nope.onnx: ONNX model file not found"),
         missingModel.getMessage());
-    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> SpecSource.resolve("  "));
+    IllegalArgumentException empty = assertThrows(IllegalArgumentException.class, () -> resolve("  "));
     assertTrue(empty.getMessage().contains("the spec is empty"), empty.getMessage());
   }
 
   @Test
   void specErrorsCarryFileLineAndColumnAndAreNotCached() {
-    SpecException e = assertThrows(SpecException.class, () -> SpecCache.get("input x[2]; output x[0] * cso(x[1])"));
+    SpecException e = assertThrows(SpecException.class, () -> TestSupport.compiled("input x[2]; output x[0] * cso(x[1])"));
     assertTrue(e.getMessage().startsWith("<inline>:1:"), e.getMessage());
     assertTrue(e.getMessage().contains("did you mean 'cos'"), e.getMessage());
-    SpecException again = assertThrows(SpecException.class, () -> SpecCache.get("input x[2]; output x[0] * cso(x[1])"));
+    SpecException again = assertThrows(SpecException.class, () -> TestSupport.compiled("input x[2]; output x[0] * cso(x[1])"));
     assertEquals(e.getMessage(), again.getMessage());
   }
 
   @Test
   void theCacheIsBoundedAndReturnsOneCompiledSpecPerSource() {
     SpecCache.clear();
-    CompiledSpec first = SpecCache.get("input x; output x * 1");
-    assertSame(first, SpecCache.get("input x; output x * 1"));
-    for (int i = 2; i <= SpecCache.CAPACITY + 10; i++) {
-      SpecCache.get("input x; output x * " + i);
-      assertTrue(SpecCache.size() <= SpecCache.CAPACITY);
+    CompiledSpec first = TestSupport.compiled("input x; output x * 1");
+    assertSame(first, TestSupport.compiled("input x; output x * 1"));
+    for (int i = 2; i <= SafetyConf.DEFAULT_CACHE_ENTRIES + 10; i++) {
+      TestSupport.compiled("input x; output x * " + i);
+      assertTrue(SpecCache.size() <= SafetyConf.DEFAULT_CACHE_ENTRIES);
     }
-    assertEquals(SpecCache.CAPACITY, SpecCache.size());
+    assertEquals(SafetyConf.DEFAULT_CACHE_ENTRIES, SpecCache.size());
     // least recently used first: the first entry is gone, the last ones are there
-    CompiledSpec last = SpecCache.get("input x; output x * " + (SpecCache.CAPACITY + 10));
-    assertSame(last, SpecCache.get("input x; output x * " + (SpecCache.CAPACITY + 10)));
-    assertFalse(first == SpecCache.get("input x; output x * 1"), "evicted and compiled afresh");
+    CompiledSpec last = TestSupport.compiled("input x; output x * " + (SafetyConf.DEFAULT_CACHE_ENTRIES + 10));
+    assertSame(last, TestSupport.compiled("input x; output x * " + (SafetyConf.DEFAULT_CACHE_ENTRIES + 10)));
+    assertFalse(first == TestSupport.compiled("input x; output x * 1"), "evicted and compiled afresh");
   }
 
   @Test
@@ -84,7 +88,7 @@ class SpecCacheTest {
       List<Future<CompiledSpec>> fs = new ArrayList<>();
       for (int i = 0; i < 64; i++) {
         String spec = "input x[2]; output x[0] * x[1] + " + (i % 4);
-        fs.add(pool.submit(() -> SpecCache.get(spec)));
+        fs.add(pool.submit(() -> TestSupport.compiled(spec)));
       }
       Set<CompiledSpec> distinct = new HashSet<>();
       for (Future<CompiledSpec> f : fs) {
@@ -98,7 +102,7 @@ class SpecCacheTest {
 
   @Test
   void rowRules() {
-    RowFunction grad = new RowFunction(SqlFunction.GRADIENT, null);
+    RowFunction grad = new RowFunction(SqlFunction.GRADIENT, null, TestSupport.TRUSTED);
     String spec = TestSupport.example("borehole.fn");
     assertNull(grad.apply(spec, null, null), "null x");
     assertNull(grad.apply(null, new double[8], null), "null spec");
@@ -120,20 +124,20 @@ class SpecCacheTest {
     double[] g = (double[]) grad.apply(spec, nan, null);
     assertTrue(Double.isNaN(g[0]), "NaN in, NaN out");
 
-    RowFunction vjp = new RowFunction(SqlFunction.VJP, null);
+    RowFunction vjp = new RowFunction(SqlFunction.VJP, null, TestSupport.TRUSTED);
     IllegalArgumentException shortV = assertThrows(IllegalArgumentException.class,
         () -> vjp.apply(TestSupport.MULTI, new double[4], new double[2]));
     assertTrue(shortV.getMessage().startsWith("vjp: v has 2 values but the function <inline> takes 4 (outputs y[3], z): "
         + "the value at position 3 (y[2]) is missing"), shortV.getMessage());
     assertNull(vjp.apply(TestSupport.MULTI, new double[4], null), "null v");
 
-    RowFunction jac = new RowFunction(SqlFunction.JACOBIAN, null);
+    RowFunction jac = new RowFunction(SqlFunction.JACOBIAN, null, TestSupport.TRUSTED);
     double[][] j = (double[][]) jac.apply(TestSupport.MULTI, new Object[] {1, 2L, 3.0f, 0.5}, null);
     assertEquals(4, j.length);
     assertEquals(4, j[0].length);
 
     IllegalArgumentException notScalar = assertThrows(IllegalArgumentException.class,
-        () -> new RowFunction(SqlFunction.HESSIAN, null).apply(TestSupport.MULTI, new double[4], null));
+        () -> new RowFunction(SqlFunction.HESSIAN, null, TestSupport.TRUSTED).apply(TestSupport.MULTI, new double[4], null));
     assertTrue(notScalar.getMessage().startsWith("hessian: the function <inline> has 4 output values (y[3], z)"),
         notScalar.getMessage());
   }

@@ -25,6 +25,14 @@ final class TestSupport {
   /** A scalar function of two inputs (N = 2, M = 1). */
   static final String SCALAR = "input x[2]; output x[0] * cos(x[1])";
 
+  /** The operator's own code: any file, default limits. */
+  static final SafetyConf TRUSTED = SafetyConf.unrestricted();
+
+  /** A path or inline spec compiled for trusted code (through the cache). */
+  static CompiledSpec compiled(String spec) {
+    return SpecCache.get(SpecSource.resolve(spec, TRUSTED), TRUSTED);
+  }
+
   /** {@code conf/examples}, found by walking up from the working directory. */
   static Path examples() {
     Path dir = Path.of("").toAbsolutePath();
@@ -41,11 +49,21 @@ final class TestSupport {
     return examples().resolve(name).toString();
   }
 
-  /** A local[2] session without UI, optionally with the batchjac extension. */
+  /** The directories the tests' sessions let SQL specs read: the examples, the engine's test models, the temporary directory. */
+  static String allowedDirs() {
+    return examples() + "," + examples().resolve("../../engine/src/test/resources").normalize() + ","
+        + System.getProperty("java.io.tmpdir");
+  }
+
+  /**
+   * A local[2] session without UI, optionally with the batchjac extension. SQL specs may read
+   * files under {@link #allowedDirs()}.
+   */
   static SparkSession.Builder localBuilder(String app) {
     SparkSession.clearActiveSession();
     SparkSession.clearDefaultSession();
     return SparkSession.builder().master("local[2]").appName(app)
+        .config(SafetyConf.FILES_ALLOWED, allowedDirs())
         .config("spark.ui.enabled", "false")
         .config("spark.sql.shuffle.partitions", "2")
         .config("spark.driver.host", "127.0.0.1")

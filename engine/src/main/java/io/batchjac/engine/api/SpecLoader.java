@@ -1,5 +1,7 @@
 package io.batchjac.engine.api;
 
+import io.batchjac.engine.lang.FileAccessException;
+import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.lang.Spec;
 import io.batchjac.engine.lang.SpecException;
 import io.batchjac.engine.lang.SpecParser;
@@ -65,6 +67,25 @@ public final class SpecLoader {
     } catch (IOException e) {
       throw new SpecException(file.toString(), "cannot read the " + what + " ("
           + file.toAbsolutePath().normalize() + "): " + e, e);
+    }
+  }
+
+  /**
+   * The bytes of a spec file that {@code policy} lets be read (read at the checked real path); a
+   * refused file is a {@link SpecException} naming it and the policy's reason, whether or not it
+   * exists.
+   */
+  public static byte[] read(Path file, FileAccessPolicy policy) {
+    Path real;
+    try {
+      real = policy.check(file);
+    } catch (FileAccessException e) {
+      throw new SpecException(file.toString(), e.problem(), e);
+    }
+    try {
+      return Files.readAllBytes(real);
+    } catch (IOException e) {
+      return read(file); // the same missing or unreadable file, with read's message
     }
   }
 

@@ -13,7 +13,8 @@ final class LoadPath {
   /**
    * The absolute, normalized path of {@code load("name")} (arity already checked), relative to
    * {@code baseDir} (null: the current directory). Errors at the argument: not a string, an
-   * invalid path, a file that {@code files} does not have (naming the resolved path).
+   * invalid path, a file the {@code files}' policy refuses ({@link FileAccessException}: its
+   * message), a file that {@code files} does not have (naming the resolved path).
    */
   static Path resolve(SourceText src, Path baseDir, TensorFiles files, Expr.Call c) {
     Expr arg = c.args().get(0);
@@ -28,7 +29,13 @@ final class LoadPath {
       throw src.error(s.at(), "cannot load \"" + name + "\": invalid path (" + e.getReason() + ")");
     }
     Path shown = file.toAbsolutePath().normalize();
-    if (!files.exists(shown)) {
+    boolean exists;
+    try {
+      exists = files.exists(shown);
+    } catch (FileAccessException e) {
+      throw src.error(s.at(), "cannot load \"" + name + "\": " + e.getMessage());
+    }
+    if (!exists) {
       throw src.error(s.at(), "cannot load \"" + name + "\": file not found: " + shown);
     }
     return shown;

@@ -104,6 +104,8 @@ final class Models {
     byte[] content;
     try {
       content = files.bytes(path);
+    } catch (FileAccessException e) {
+      throw src.error(file, "cannot load \"" + given + "\": " + e.getMessage());
     } catch (IOException e) {
       throw src.error(file, "cannot load \"" + given + "\": cannot read " + path + ": " + e);
     }

@@ -46,7 +46,10 @@ import java.util.Map;
  * {@code i8} values beyond 2^53 round). A shape {@code ()} gives a rank-0 tensor. Anything else
  * (bad magic, another version, a malformed header, complex, object, string or structured dtypes,
  * truncated data, more than 2^31-1 elements) is refused with a {@link NpyFormatException} whose
- * message starts with the source name. Bytes after the data are ignored, as NumPy does. Data is
+ * message starts with the source name. A file without the magic string is refused without
+ * quoting any of its bytes (it may be any readable file; the message may reach someone who may
+ * not read it); only files that declare themselves {@code .npy} files have their header quoted
+ * in messages. Bytes after the data are ignored, as NumPy does. Data is
  * read in blocks of 1 MiB and decoded in bulk through {@link ByteBuffer} views.
  *
  * <p>Writing: {@link #write} (and the streaming {@link NpyWriter}) writes {@code '<f8'} with
@@ -97,8 +100,11 @@ public final class Npy {
   static Header readHeader(InputStream in, String source) throws IOException {
     byte[] magic = in.readNBytes(MAGIC.length);
     if (!Arrays.equals(magic, MAGIC)) {
-      throw new NpyFormatException(source, "not a .npy file (bad magic bytes): expected "
-          + hex(MAGIC) + " (\"\\x93NUMPY\"), found " + (magic.length == 0 ? "an empty file" : hex(magic)));
+      // Never quote the bytes found: the file may be anything readable (a password file), and
+      // this message can reach someone who may not read it (a SQL user).
+      throw new NpyFormatException(source, magic.length == 0 ? "not a .npy file: the file is empty"
+          : "not a .npy file: expected a NumPy array file (one that starts with the magic string \"\\x93NUMPY\", "
+              + "as numpy.save writes), found a file of another kind");
     }
     byte[] version = in.readNBytes(2);
     if (version.length < 2) {
@@ -309,13 +315,6 @@ public final class Npy {
     return v >= 0 ? v : ((double) ((v >>> 1) | (v & 1))) * 2.0;
   }
 
-  private static String hex(byte[] bytes) {
-    StringBuilder sb = new StringBuilder();
-    for (byte b : bytes) {
-      sb.append(sb.length() == 0 ? "" : " ").append(String.format("%02x", b & 0xff));
-    }
-    return sb.toString();
-  }
 
   /** Element types batchjac reads, by NumPy type code (kind letter and item size). */
   enum Kind {

@@ -31,7 +31,7 @@ class ModelCallFixturesTest {
   }
 
   @ParameterizedTest
-  @CsvSource({"onnx_residual, net", "fn_residual, tiny"})
+  @CsvSource({"onnx_residual, net", "fn_residual, tiny", "onnx_jacsum, net", "fn_jacsum, tiny"})
   void residualAndWeightGradientsEqualPyTorch(String name, String model) throws IOException {
     Graph f = SpecParser.parseFile(DIR.resolve(name + ".fn")).graph();
     Tensor x = npy(name + ".x.npy");            // (B, N)

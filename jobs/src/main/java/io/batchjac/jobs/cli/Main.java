@@ -39,14 +39,23 @@ public final class Main {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-      cmd.getErr().println("batchjac: error: " + oneLine(ex));
+      cmd.getErr().println("batchjac: error: " + (OutOfMemory.is(ex) ? OutOfMemory.report(cmd.getCommandName()) : oneLine(ex)));
       if (main.verbose) {
         ex.printStackTrace(cmd.getErr());
       }
       cmd.getErr().flush();
       return 1;
     });
-    return cl.execute(args);
+    try {
+      return cl.execute(args);
+    } catch (OutOfMemoryError e) {
+      err.println("batchjac: error: " + OutOfMemory.report(args.length > 0 ? args[0] : "batchjac"));
+      if (main.verbose) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return 1;
+    }
   }
 
   /**

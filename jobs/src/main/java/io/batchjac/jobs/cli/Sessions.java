@@ -3,13 +3,17 @@ package io.batchjac.jobs.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.batchjac.udfs.SafetyConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Starts the Spark session of a CLI run: the given master (embedded {@code local[*]} by
  * default) and the settings of {@code conf/spark-defaults.conf} (found through the
  * {@code batchjac.home} system property that {@code bin/batchjac} sets), e.g. the console
- * progress bar and no limit on the size of results the driver receives block by block.
+ * progress bar and no limit on the size of results the driver receives block by block. The
+ * command line is the operator's own: its SQL specs may read any file
+ * ({@code spark.batchjac.files.allowed=*}) unless that conf is set (system property or
+ * {@code spark-defaults.conf}); the SQL limits keep their defaults.
  */
 final class Sessions {
   private Sessions() {}
@@ -46,6 +50,10 @@ final class Sessions {
         .config("spark.ui.showConsoleProgress", "true")
         .config("spark.driver.maxResultSize", "0")
         .config("spark.task.maxDirectResultSize", "64m");
+    if (System.getProperty(SafetyConf.FILES_ALLOWED) == null) {
+      // the operator's own queries (bin/batchjac sql) may read any file, unless told otherwise
+      b.config(SafetyConf.FILES_ALLOWED, "*");
+    }
     String home = System.getProperty("batchjac.home");
     if (home != null) {
       Path defaults = Path.of(home, "conf", "spark-defaults.conf");

@@ -83,6 +83,9 @@ public final class DerivativeJob {
     }
     long per = r.op().perSample(m, n);
     int parts = r.partitions() > 0 ? r.partitions() : defaultPartitions(spark, in.batch(), per);
+    MemoryPlan memory = MemoryPlan.of(spark, r, dims, in.batch(), parts, ext.equals("npy") && spark.sparkContext().isLocal());
+    memory.check();
+    MemoryPlan.running(memory);
     String blas;
     if (ext.equals("npy")) {
       blas = writeNpy(spark, in, task, parts, out, dims, r.overwrite());

@@ -133,10 +133,19 @@ public final class PartitionTask implements Serializable {
     }
   }
 
-  /** Samples per sub-block in direct mode: about 1 MiB of result, a multiple of the GEMM panel. */
-  private static int subBlock(int outPerSample) {
-    return Math.max(32, ((1 << 17) / Math.max(1, outPerSample)) / 32 * 32);
+  /**
+   * Samples per sub-block in direct mode: about 1 MiB of result, a multiple of the GEMM panel
+   * (32); at least 32 samples while they take at most {@link #MAX_SUB_BLOCK_VALUES} values, fewer
+   * (down to one sample) when each sample's result is larger.
+   */
+  static int subBlock(long outPerSample) {
+    long per = Math.max(1, outPerSample);
+    long s = (1 << 17) / per;
+    return s >= 32 ? (int) (s / 32 * 32) : (int) Math.max(1, Math.min(32, MAX_SUB_BLOCK_VALUES / per));
   }
+
+  /** The most values of a sub-block of 32 samples or fewer (64 MiB). */
+  static final long MAX_SUB_BLOCK_VALUES = 8L << 20;
 
   /** Each executor thread's result buffer and byte buffer, reused by its direct-mode tasks. */
   private static final ThreadLocal<double[][]> RESULT_BUFFER = ThreadLocal.withInitial(() -> new double[1][0]);
@@ -157,7 +166,8 @@ public final class PartitionTask implements Serializable {
     int sub = subBlock(per);
     double[][] holder = RESULT_BUFFER.get();
     if (holder[0].length < (long) per * Math.min(sub, count)) {
-      holder[0] = new double[per * Math.min(sub, Math.max(count, 32))];
+      holder[0] = null; // let the old buffer go before the new one is made
+      holder[0] = new double[per * Math.min(sub, Math.max(count, Math.min(sub, 32)))];
     }
     double[] out = holder[0];
     try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(directFile),
