@@ -1,7 +1,7 @@
 package io.batchjac.engine.lang;
 
-import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.GraphBuilder;
 import io.batchjac.engine.ir.Model;
 import io.batchjac.engine.ir.Node;
 import io.batchjac.engine.onnx.OnnxImporter;

@@ -35,7 +35,7 @@ abstract class JobCommand implements Callable<Integer> {
   @Option(names = "--chunk", defaultValue = "0", paramLabel = "K", description = "Directions pushed per pass (0: default).")
   int chunk;
 
-  @Option(names = "--wrt", split = ",", paramLabel = "NAMES", description = "Differentiate with respect to these parameters instead of the inputs.")
+  @Option(names = "--wrt", split = ",", paramLabel = "NAMES", description = "Differentiate with respect to these parameters instead of the inputs; a model's name means all of its parameters (NAME.P).")
   List<String> wrt;
 
   @Option(names = "--master", paramLabel = "URL", description = "Spark master URL (default: embedded local[*]).")
