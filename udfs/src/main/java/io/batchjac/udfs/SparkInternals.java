@@ -96,6 +96,9 @@ final class SparkInternals {
           QueryCompilationErrors.wrongNumArgsError$default$4(), QueryCompilationErrors.wrongNumArgsError$default$5(),
           QueryCompilationErrors.wrongNumArgsError$default$6()));
     }
+    for (int i = 1; i < children.size(); i++) {
+      children.set(i, ArgumentTypes.coerce(f, i, children));
+    }
     SpecSource fixed = null;
     Expression spec = children.get(0);
     if (spec.foldable() && spec.resolved()) {
@@ -144,8 +147,9 @@ final class SparkInternals {
     return CollectionConverters.asScala(list).toList();
   }
 
+  /** Throws {@code t} (a Scala exception Java sees as checked, such as AnalysisException) unchecked. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
     throw (E) t;
   }
 

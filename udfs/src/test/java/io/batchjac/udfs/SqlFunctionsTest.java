@@ -30,13 +30,20 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The six SQL functions on a local[2] session built with {@code withExtensions}: from SQL text and
  * from the DataFrame API, against the in-process engine; nulls, NaN, wrong lengths, spec errors,
- * inline specs and .fn paths, {@code DESCRIBE FUNCTION}.
+ * inline specs and .fn paths, {@code DESCRIBE FUNCTION}. Every test runs with
+ * {@code spark.sql.ansi.enabled} true and false (what differs between the two: {@link AnsiModeTest}).
  */
+@ParameterizedClass(name = "spark.sql.ansi.enabled={0}")
+@ValueSource(booleans = {true, false})
 class SqlFunctionsTest {
   private static final double TOL = 1e-12;
   private static SparkSession spark;
@@ -78,6 +85,14 @@ class SqlFunctionsTest {
   @AfterAll
   static void stop() {
     TestSupport.stop(spark);
+  }
+
+  @Parameter
+  boolean ansi;
+
+  @BeforeEach
+  void mode() {
+    spark.conf().set("spark.sql.ansi.enabled", ansi);
   }
 
   private static Double[] boxed(double[] d) {
