@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A Spark Connect server in its own JVM, as a platform team would run one: Spark's
@@ -114,15 +113,6 @@ final class ConnectServer implements AutoCloseable {
   }
 
   private void stop() {
-    List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
-    all.add(process.toHandle());
-    all.forEach(ProcessHandle::destroy);
-    for (ProcessHandle h : all) {
-      try {
-        h.onExit().get(20, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-      }
-    }
+    ProcessTrees.stop(List.of(process), Duration.ofSeconds(20));
   }
 }

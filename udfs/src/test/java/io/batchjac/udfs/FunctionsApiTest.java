@@ -16,16 +16,11 @@ import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,36 +35,14 @@ class FunctionsApiTest {
   private static SparkSession spark;
   private static String borehole;
   private static String mlp;
-  private static double[][] bx;
-  private static double[][] mx;
-  private static double[][] mu;
-  private static double[][] mv;
+  private static TestSupport.Samples in;
 
   @BeforeAll
   static void start() {
     spark = TestSupport.localBuilder("FunctionsApiTest").getOrCreate();
     borehole = TestSupport.example("borehole.fn");
     mlp = TestSupport.example("mlp.fn");
-    Random r = new Random(7);
-    bx = new double[ROWS][];
-    mx = new double[ROWS][];
-    mu = new double[ROWS][];
-    mv = new double[ROWS][];
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < ROWS; i++) {
-      bx[i] = TestSupport.boreholeRow(r);
-      mx[i] = TestSupport.gaussian(r, 16);
-      mu[i] = TestSupport.gaussian(r, 16);
-      mv[i] = TestSupport.gaussian(r, 8);
-      rows.add(RowFactory.create(i, bx[i], mx[i], mu[i], mv[i]));
-    }
-    StructType schema = new StructType()
-        .add("id", DataTypes.IntegerType)
-        .add("bx", DataTypes.createArrayType(DataTypes.DoubleType, false))
-        .add("mx", DataTypes.createArrayType(DataTypes.DoubleType, false))
-        .add("mu", DataTypes.createArrayType(DataTypes.DoubleType, false))
-        .add("mv", DataTypes.createArrayType(DataTypes.DoubleType, false));
-    spark.createDataFrame(rows, schema).createOrReplaceTempView("api_samples");
+    in = TestSupport.Samples.create(spark, "api_samples", 7, ROWS, false);
   }
 
   @AfterAll
@@ -92,16 +65,16 @@ class FunctionsApiTest {
     Graph m = SpecCache.get(mlp).graph();
     for (int i = 0; i < ROWS; i++) {
       Row row = rows.get(i);
-      Tensor xb = Tensor.of(Shape.of(1, 8), bx[i]);
-      Tensor xm = Tensor.of(Shape.of(1, 16), mx[i]);
+      Tensor xb = Tensor.of(Shape.of(1, 8), in.bx()[i]);
+      Tensor xm = Tensor.of(Shape.of(1, 16), in.mx()[i]);
       assertArrayEquals(e.gradient(b, Backend.auto(), xb).data(), vector(row.get(0)), "gradient row " + i);
       assertArrayEquals(TestSupport.rows(e.hessian(b, xb).data(), 8, 8), matrix(row.get(1)), "hessian row " + i);
       assertArrayEquals(e.evaluate(b, xb).data(), vector(row.get(2)), "evaluate row " + i);
       assertArrayEquals(TestSupport.rows(e.batchedJacobian(m, Backend.auto(), xm).data(), 8, 16), matrix(row.get(3)),
           "jacobian row " + i);
-      assertArrayEquals(e.jvp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 16), mu[i])).data(), vector(row.get(4)),
+      assertArrayEquals(e.jvp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 16), in.mu()[i])).data(), vector(row.get(4)),
           "jvp row " + i);
-      assertArrayEquals(e.vjp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 8), mv[i])).data(), vector(row.get(5)),
+      assertArrayEquals(e.vjp(m, Backend.auto(), xm, Tensor.of(Shape.of(1, 8), in.mv()[i])).data(), vector(row.get(5)),
           "vjp row " + i);
     }
   }
