@@ -16,7 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * The derivative conventions at kinks (DESIGN section 2), checked exactly rather than by finite
+ * The derivative conventions at kinks (docs/language.md, "Derivatives"), checked exactly rather than by finite
  * differences: {@code relu'(0) = 0}, {@code abs'(0) = 0}, {@code sign' = 0}, {@code max}/{@code min}
  * pass the derivative to the first argument on ties, and {@code where} passes it to the chosen
  * branch only. Every derivative is checked in forward mode, reverse mode, as a JVP and as a VJP.

@@ -17,8 +17,10 @@ import java.util.stream.Stream;
  * properties that the failsafe configuration in {@code integration-tests/pom.xml} sets:
  * {@code batchjac.appJar} (the shaded spark-submit jar built by the jobs module),
  * {@code batchjac.clusterClasspath} (a file with the module's test class path),
- * {@code batchjac.jvmOptions} (the JVM options Spark needs on Java 17) and
- * {@code batchjac.workDir}.
+ * {@code batchjac.jvmOptions} (the JVM options Spark needs on Java 17),
+ * {@code batchjac.workDir}, {@code batchjac.udfsJar} (the shaded SQL-functions jar) and the Spark
+ * Connect client program's {@code batchjac.connectClientClasses} and
+ * {@code batchjac.connectClientClasspath}.
  */
 final class ClusterEnv {
   private ClusterEnv() {}
@@ -29,6 +31,33 @@ final class ClusterEnv {
       throw new IllegalStateException("the application jar " + jar + " is missing: run `mvn verify` from the root");
     }
     return jar;
+  }
+
+  /** The shaded udfs jar ({@code -spark.jar}): what a cluster adds to get the SQL functions. */
+  static Path udfsJar() {
+    return existing("batchjac.udfsJar");
+  }
+
+  /** The compiled Spark Connect client program (module integration-tests/connect-client). */
+  static Path connectClientClasses() {
+    return existing("batchjac.connectClientClasses");
+  }
+
+  /** The client program's class path: spark-connect-client-jvm, batchjac-udfs, and theirs. */
+  static String connectClientClasspath() {
+    try {
+      return Files.readString(existing("batchjac.connectClientClasspath")).strip();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path existing(String key) {
+    Path p = Path.of(required(key));
+    if (!Files.exists(p)) {
+      throw new IllegalStateException(p + " (" + key + ") is missing: run `mvn verify` from the root");
+    }
+    return p;
   }
 
   static Path workDir() {

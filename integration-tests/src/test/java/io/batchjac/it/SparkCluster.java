@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -136,20 +135,7 @@ final class SparkCluster implements AutoCloseable {
   }
 
   private void destroyAll() {
-    List<ProcessHandle> all = new ArrayList<>();
-    for (int i = processes.size() - 1; i >= 0; i--) {
-      Process p = processes.get(i);
-      p.descendants().forEach(all::add);
-      all.add(p.toHandle());
-    }
-    all.forEach(ProcessHandle::destroy);
-    for (ProcessHandle h : all) {
-      try {
-        h.onExit().get(10, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        h.destroyForcibly();
-      }
-    }
+    ProcessTrees.stop(processes, Duration.ofSeconds(10));
   }
 
   /**

@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * User errors (DESIGN section 3): exit status 1 with exactly one line on stderr,
+ * User errors (docs/cli.md): exit status 1 with exactly one line on stderr,
  * {@code batchjac: error: <what and where>}, no stack trace unless {@code --verbose}; usage errors
  * exit with 2; and nothing is left in the output directory (no result, no temporary file).
  */

@@ -21,14 +21,16 @@ import org.apache.spark.sql.SparkSession;
  * </ul>
  *
  * {@code spec} is a path to a {@code .fn} file or an inline spec; it is compiled once per JVM
- * ({@link SpecCache}). A registration made here holds for this session (and sessions cloned from
- * it); for every session of an application use {@link BatchjacExtensions}. See
- * {@code docs/sql.md}.
+ * ({@link SpecCache}). With the udfs jar on the class path every session has the functions
+ * already ({@link BatchjacExtensions}, loaded through the jar's service entry);
+ * {@link #register} is for a session made before the jar was there, and holds for that session
+ * (and sessions cloned from it). Registering again is harmless and silent. The DataFrame API is
+ * {@link functions}. See {@code docs/sql.md}.
  */
 public final class BatchjacFunctions {
   private BatchjacFunctions() {}
 
-  /** Registers the six functions in {@code spark}'s function registry (replacing same-named ones). */
+  /** Registers the six functions in {@code spark}'s function registry (replacing other same-named ones). */
   public static void register(SparkSession spark) {
     if (!(spark instanceof org.apache.spark.sql.classic.SparkSession classic)) {
       throw new IllegalArgumentException("BatchjacFunctions.register needs a classic (non-Connect) SparkSession; "

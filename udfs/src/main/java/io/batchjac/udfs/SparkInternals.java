@@ -2,7 +2,9 @@ package io.batchjac.udfs;
 
 import java.io.Serializable;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -58,13 +60,31 @@ final class SparkInternals {
     return new FunctionIdentifier(f.sqlName());
   }
 
+  /**
+   * One {@code ExpressionInfo} and one builder per function for the whole JVM. Spark's function
+   * registry warns "replaced a previously registered function" only when a name gets a pair that
+   * is not equal to the one it holds; both classes compare by identity, so sharing the instances
+   * makes a second registration (the service entry and {@code spark.sql.extensions} together,
+   * or {@link BatchjacFunctions#register} on a session that has them) silent and harmless.
+   */
+  private static final Map<SqlFunction, ExpressionInfo> INFOS = new EnumMap<>(SqlFunction.class);
+  private static final Map<SqlFunction, Function1<Seq<Expression>, Expression>> BUILDERS =
+      new EnumMap<>(SqlFunction.class);
+
+  static {
+    for (SqlFunction f : SqlFunction.values()) {
+      INFOS.put(f, new ExpressionInfo(BatchjacFunctions.class.getName(), null, f.sqlName(), f.usage(),
+          f.arguments(), f.examples(), "", "collection_funcs", "0.1.0", "", "java_udf"));
+      BUILDERS.put(f, args -> build(f, args));
+    }
+  }
+
   static ExpressionInfo info(SqlFunction f) {
-    return new ExpressionInfo(BatchjacFunctions.class.getName(), null, f.sqlName(), f.usage(),
-        f.arguments(), f.examples(), "", "collection_funcs", "0.1.0", "", "java_udf");
+    return INFOS.get(f);
   }
 
   static Function1<Seq<Expression>, Expression> builder(SqlFunction f) {
-    return args -> build(f, args);
+    return BUILDERS.get(f);
   }
 
   /** Builds the expression for a call, checking what can be checked before any row is read. */
@@ -75,6 +95,9 @@ final class SparkInternals {
           CollectionConverters.asScala(List.<Object>of(f.arity())).toList(), children.size(),
           QueryCompilationErrors.wrongNumArgsError$default$4(), QueryCompilationErrors.wrongNumArgsError$default$5(),
           QueryCompilationErrors.wrongNumArgsError$default$6()));
+    }
+    for (int i = 1; i < children.size(); i++) {
+      children.set(i, ArgumentTypes.coerce(f, i, children));
     }
     SpecSource fixed = null;
     SafetyConf safety;
@@ -138,8 +161,9 @@ final class SparkInternals {
     return CollectionConverters.asScala(list).toList();
   }
 
+  /** Throws {@code t} (a Scala exception Java sees as checked, such as AnalysisException) unchecked. */
   @SuppressWarnings("unchecked")
-  private static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
+  static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
     throw (E) t;
   }
 

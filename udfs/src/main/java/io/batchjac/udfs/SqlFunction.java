@@ -2,7 +2,7 @@ package io.batchjac.udfs;
 
 /**
  * The SQL functions, what each computes for one row, and the text {@code DESCRIBE FUNCTION}
- * prints. Layouts follow DESIGN section 4: N is the spec's total input size, M its total output
+ * prints. Layouts as in {@code docs/sql.md}: N is the spec's total input size, M its total output
  * size.
  */
 public enum SqlFunction {

@@ -18,26 +18,28 @@ import io.batchjac.engine.api.Engine;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The six SQL functions on a local[2] session built with {@code withExtensions}: from SQL text and
  * from the DataFrame API, against the in-process engine; nulls, NaN, wrong lengths, spec errors,
- * inline specs and .fn paths, {@code DESCRIBE FUNCTION}.
+ * inline specs and .fn paths, {@code DESCRIBE FUNCTION}. Every test runs with
+ * {@code spark.sql.ansi.enabled} true and false (what differs between the two: {@link AnsiModeTest}).
  */
+@ParameterizedClass(name = "spark.sql.ansi.enabled={0}")
+@ValueSource(booleans = {true, false})
 class SqlFunctionsTest {
   private static final double TOL = 1e-12;
   private static SparkSession spark;
@@ -54,26 +56,11 @@ class SqlFunctionsTest {
     spark = TestSupport.localBuilder("SqlFunctionsTest").withExtensions(new BatchjacExtensions()).getOrCreate();
     borehole = TestSupport.example("borehole.fn");
     mlp = TestSupport.example("mlp.fn");
-    Random r = new Random(42);
-    bx = new double[ROWS][];
-    mx = new double[ROWS][];
-    mu = new double[ROWS][];
-    mv = new double[ROWS][];
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < ROWS; i++) {
-      bx[i] = TestSupport.boreholeRow(r);
-      mx[i] = TestSupport.gaussian(r, 16);
-      mu[i] = TestSupport.gaussian(r, 16);
-      mv[i] = TestSupport.gaussian(r, 8);
-      rows.add(RowFactory.create(i, boxed(bx[i]), boxed(mx[i]), boxed(mu[i]), boxed(mv[i])));
-    }
-    StructType schema = new StructType()
-        .add("id", DataTypes.IntegerType)
-        .add("bx", DataTypes.createArrayType(DataTypes.DoubleType))
-        .add("mx", DataTypes.createArrayType(DataTypes.DoubleType))
-        .add("mu", DataTypes.createArrayType(DataTypes.DoubleType))
-        .add("mv", DataTypes.createArrayType(DataTypes.DoubleType));
-    spark.createDataFrame(rows, schema).createOrReplaceTempView("samples");
+    TestSupport.Samples samples = TestSupport.Samples.create(spark, "samples", 42, ROWS, true);
+    bx = samples.bx();
+    mx = samples.mx();
+    mu = samples.mu();
+    mv = samples.mv();
   }
 
   @AfterAll
@@ -81,12 +68,12 @@ class SqlFunctionsTest {
     TestSupport.stop(spark);
   }
 
-  private static Double[] boxed(double[] d) {
-    Double[] o = new Double[d.length];
-    for (int i = 0; i < d.length; i++) {
-      o[i] = d[i];
-    }
-    return o;
+  @Parameter
+  boolean ansi;
+
+  @BeforeEach
+  void mode() {
+    spark.conf().set("spark.sql.ansi.enabled", ansi);
   }
 
   private static List<Row> sql(String q) {

@@ -13,7 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import scala.jdk.javaapi.CollectionConverters;
 
 /** Shared helpers: example specs, local sessions, the in-process engine, tolerance comparisons. */
@@ -92,6 +96,41 @@ final class TestSupport {
       x[i] = ranges[i][0] + (ranges[i][1] - ranges[i][0]) * r.nextDouble();
     }
     return x;
+  }
+
+  /**
+   * Rows of test inputs, also registered as a temp view with columns {@code id int, bx} (Borehole
+   * inputs, 8 values), {@code mx}, {@code mu} (MLP inputs and tangents, 16), {@code mv} (MLP
+   * cotangents, 8): each array&lt;double&gt;, with nullable elements when {@code boxed} (Spark's
+   * usual type for a table column) or without.
+   */
+  record Samples(double[][] bx, double[][] mx, double[][] mu, double[][] mv) {
+    static Samples create(SparkSession spark, String view, long seed, int rows, boolean boxed) {
+      Random r = new Random(seed);
+      Samples s = new Samples(new double[rows][], new double[rows][], new double[rows][], new double[rows][]);
+      List<Row> data = new ArrayList<>();
+      for (int i = 0; i < rows; i++) {
+        s.bx[i] = boreholeRow(r);
+        s.mx[i] = gaussian(r, 16);
+        s.mu[i] = gaussian(r, 16);
+        s.mv[i] = gaussian(r, 8);
+        data.add(boxed ? RowFactory.create(i, box(s.bx[i]), box(s.mx[i]), box(s.mu[i]), box(s.mv[i]))
+            : RowFactory.create(i, s.bx[i], s.mx[i], s.mu[i], s.mv[i]));
+      }
+      DataType array = DataTypes.createArrayType(DataTypes.DoubleType, boxed);
+      StructType schema = new StructType().add("id", DataTypes.IntegerType)
+          .add("bx", array).add("mx", array).add("mu", array).add("mv", array);
+      spark.createDataFrame(data, schema).createOrReplaceTempView(view);
+      return s;
+    }
+
+    private static Double[] box(double[] d) {
+      Double[] o = new Double[d.length];
+      for (int i = 0; i < d.length; i++) {
+        o[i] = d[i];
+      }
+      return o;
+    }
   }
 
   static double[] gaussian(Random r, int n) {

@@ -9,7 +9,7 @@ import java.util.List;
  * order), its named parameters and its named outputs. Built by {@link GraphBuilder}; the AD
  * transformations in {@code io.batchjac.engine.ad} map graphs to graphs.
  *
- * <p>Flattening convention (DESIGN section 1): the per-sample input vector is all inputs
+ * <p>Flattening convention (README, "Layouts"): the per-sample input vector is all inputs
  * flattened row-major and concatenated in declaration order ({@link #inputSize()} = N); the
  * output vector likewise ({@link #outputSize()} = M).
  */

@@ -10,7 +10,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Entry points of the function language (DESIGN section 2, {@code docs/language.md}): text to a
+ * Entry points of the function language ({@code docs/language.md}): text to a
  * {@link Spec} holding a shape-checked {@code Graph}.
  *
  * <pre>{@code

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * The options every derivative job shares (DESIGN section 3); the subcommands below fix the
+ * The options every derivative job shares (docs/cli.md); the subcommands below fix the
  * operation and add their own arguments. Runs on embedded Spark {@code local[*]} unless
  * {@code --master} names a cluster.
  */

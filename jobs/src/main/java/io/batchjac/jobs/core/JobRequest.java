@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything a derivative job needs, as given on the command line (DESIGN section 3).
+ * Everything a derivative job needs, as given on the command line (docs/cli.md).
  *
  * @param spec the function
  * @param op what to compute per sample

@@ -7,7 +7,7 @@ import io.batchjac.engine.api.PreparedOp;
 import java.util.Locale;
 
 /**
- * What a job computes per sample, and the layout of its result (DESIGN section 3): batch last,
+ * What a job computes per sample, and the layout of its result (docs/cli.md, "Output files"): batch last,
  * Fortran order, so that sample b's block of {@link #perSample} values is contiguous.
  * <pre>
  *   eval (M, B)   jvp (M, B)   vjp (N, B)   jacobian (M, N, B)   hessian (N, N, B)
