@@ -45,7 +45,7 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     CompiledSpec cs = SpecCache.get(plan.source(), plan.safety());
-    Engine engine = new Engine(CompiledSpec.ONE_THREAD); // one Spark task = one core
+    Engine engine = cs.engine(); // one thread (one Spark task = one core), operations compiled once per JVM
     return new Iterator<>() {
       private final List<InternalRow> out = new ArrayList<>();
       private int next;

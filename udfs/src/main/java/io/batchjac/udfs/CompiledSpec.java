@@ -2,6 +2,7 @@ package io.batchjac.udfs;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Operation;
 import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
@@ -12,7 +13,6 @@ import io.batchjac.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A parsed spec with, made on first use and then kept, the compiled per-row machinery of each
@@ -29,7 +29,7 @@ public final class CompiledSpec {
   private final Graph graph;
   private final FileStamps loaded = new FileStamps();
   private final long graphBytes;
-  private final Map<String, PreparedOp> prepared = new ConcurrentHashMap<>();
+  private final Engine engine = new Engine(ONE_THREAD);
   private final PreparedOp[] sqlOps = new PreparedOp[SqlFunction.values().length];
 
   /**
@@ -56,7 +56,7 @@ public final class CompiledSpec {
    * more for each prepared operation (whose derivative plans hold derived copies of them).
    */
   long estimatedBytes() {
-    return graphBytes * (1 + prepared.size());
+    return graphBytes * (1 + Math.min(engine.compilations(), 32));
   }
 
   public SpecSource source() {
@@ -181,26 +181,34 @@ public final class CompiledSpec {
   }
 
   PreparedOp evaluateOp() {
-    return prepared.computeIfAbsent("evaluate", k -> PreparedOp.evaluate(graph));
+    return engine.prepare(graph, Operation.EVALUATE, Backend.auto(), Engine.Wrt.inputs());
   }
 
   PreparedOp jvpOp() {
-    return prepared.computeIfAbsent("jvp", k -> PreparedOp.jvp(graph, Engine.Wrt.inputs()));
+    return engine.prepare(graph, Operation.JVP, Backend.auto(), Engine.Wrt.inputs());
   }
 
   PreparedOp vjpOp() {
-    return prepared.computeIfAbsent("vjp", k -> PreparedOp.vjp(graph, Engine.Wrt.inputs()));
+    return engine.prepare(graph, Operation.VJP, Backend.auto(), Engine.Wrt.inputs());
   }
 
   /** The Jacobian as {@code Engine.batchedJacobian(f, backend, x)} computes it. */
   PreparedOp jacobianOp(Backend backend) {
-    return prepared.computeIfAbsent("jacobian/" + backend.kind() + "/" + backend.chunk(),
-        k -> PreparedOp.jacobian(graph, backend, Engine.Wrt.inputs()));
+    return engine.prepare(graph, Operation.JACOBIAN, backend, Engine.Wrt.inputs());
   }
 
   /** The Hessian as {@code Engine.hessian(f, backend, Wrt.inputs(), x)} computes it. */
   PreparedOp hessianOp(Backend backend) {
-    return prepared.computeIfAbsent("hessian/" + backend.chunk(), k -> PreparedOp.hessian(graph, backend, Engine.Wrt.inputs()));
+    return engine.prepare(graph, Operation.HESSIAN, backend, Engine.Wrt.inputs());
+  }
+
+  /**
+   * The one-thread engine of this spec (one Spark task = one core): its cache compiles each
+   * operation once per JVM however many rows, batches, partitions and queries run it (the SQL
+   * functions per row, the Transformer per batch).
+   */
+  Engine engine() {
+    return engine;
   }
 
   @Override

@@ -196,6 +196,37 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
   }
 
   @Test
+  void operationsAreCompiledOncePerSpecAndOperationWhateverTheBatchesAndPartitions() {
+    String spec = "input x[16]; output sum(sin(x)) * 1.2345; # caching test";
+    Dataset<Row> df = samples().repartition(3);
+    for (String mode : List.of("gradient", "jacobian", "gradient")) {
+      DerivativeTransformer t = new DerivativeTransformer().setSpec(spec).setInputCol("mx").setOutputCol("d")
+          .setMode(mode).setBatchSize(2);
+      assertEquals(ROWS, t.transform(df).collectAsList().size());
+    }
+    // gradient and jacobian run the same compiled Jacobian: one compilation for 3 transforms of
+    // 3 partitions of batches of 2 rows
+    CompiledSpec cs = SpecCache.get(SpecSource.inline(spec), SafetyConf.current());
+    assertEquals(1, cs.engine().compilations());
+  }
+
+  @Test
+  void aSpecWithDerivativesInsideIsDifferentiatedAgain() {
+    String spec = "input x[16]; y = sum(tanh(x) * x); output sum(grad(y, x)^2)";
+    DerivativeTransformer t = new DerivativeTransformer().setSpec(spec).setInputCol("mx").setOutputCol("g")
+        .setMode("gradient").setBatchSize(5);
+    List<Row> rows = byId(t.transform(samples()));
+    double[][] mx = gaussians(SEED + 1, 16);
+    Graph f = io.batchjac.engine.lang.SpecParser.parseInline(spec).graph();
+    Engine e = TestSupport.engine();
+    for (Row row : rows) {
+      int i = row.getInt(0);
+      assertClose(e.gradient(f, Backend.auto(), Tensor.of(Shape.of(1, 16), mx[i])).data(), vector(row.getAs("g")), TOL,
+          "gradient of a nested spec, row " + i);
+    }
+  }
+
+  @Test
   void aPipelineIsSavedAndLoadedWithItsSpecText(@TempDir Path dir) throws Exception {
     String borehole = TestSupport.example("borehole.fn");
     String mlp = TestSupport.example("mlp.fn");

@@ -61,8 +61,8 @@ class FunctionsApiTest {
         functions.jvp(mlp, col("mx"), col("mu")),
         functions.vjp(lit(mlp), col("mx"), col("mv"))).collectAsList();
     Engine e = TestSupport.engine();
-    Graph b = SpecCache.get(borehole).graph();
-    Graph m = SpecCache.get(mlp).graph();
+    Graph b = TestSupport.compiled(borehole).graph();
+    Graph m = TestSupport.compiled(mlp).graph();
     for (int i = 0; i < ROWS; i++) {
       Row row = rows.get(i);
       Tensor xb = Tensor.of(Shape.of(1, 8), in.bx()[i]);
