@@ -159,6 +159,8 @@ def main():
     ap.add_argument("--batch", type=int, required=True)
     ap.add_argument("--reps", type=int, default=5)
     ap.add_argument("--routes", default="functorch,autograd")
+    ap.add_argument("--label", action="append", default=[], metavar="KEY=VALUE",
+                    help="add this field to every JSON line printed (repeatable)")
     ap.add_argument("--save", help="write the first route's result (B, N) as .npy here")
     ap.add_argument("--save-inputs", help="write the inputs (B, inputs of the spec) as .npy here")
     args = ap.parse_args()
@@ -188,7 +190,8 @@ def main():
         with torch.no_grad() if False else torch.enable_grad():
             secs, out = time_route(routes[name], args.reps)
         results[name] = out.detach()
-        print(json.dumps({"peer": "pytorch " + torch.__version__, "workload": args.workload, "route": name,
+        labels = dict(kv.split("=", 1) for kv in args.label)
+        print(json.dumps({**labels, "peer": "pytorch " + torch.__version__, "workload": args.workload, "route": name,
                           "batch": B, "cpu": cpu_model(), "threads": torch.get_num_threads(),
                           "seconds_best": min(secs), "seconds_median": statistics.median(secs),
                           "samples_per_s": B / min(secs), "checksum": float(out.detach().abs().sum())}), flush=True)
