@@ -54,7 +54,7 @@ class ConnectIT {
   static void startServerAndRunTheClient() throws Exception {
     long t0 = System.nanoTime();
     Path dir = Checks.freshDir("connect-it");
-    server = ConnectServer.start("connect-server", Duration.ofMinutes(3));
+    server = ConnectServer.start("connect-server", Duration.ofMinutes(4));
     long t1 = System.nanoTime();
     borehole = ClusterEnv.example("borehole.fn");
     mlp = ClusterEnv.example("mlp.fn");
@@ -68,9 +68,9 @@ class ConnectIT {
         "io.batchjac.connectclient.ConnectQueries", server.url(), samples.toString(), borehole.toString(),
         mlp.toString(), onnx.toString(), out.toString());
     Process client = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    if (!client.waitFor(3, TimeUnit.MINUTES)) {
+    if (!client.waitFor(6, TimeUnit.MINUTES)) {
       client.destroyForcibly();
-      throw new AssertionError("the Connect client did not finish within 3 minutes:\n" + Files.readString(log));
+      throw new AssertionError("the Connect client did not finish within 6 minutes:\n" + Files.readString(log));
     }
     assertEquals(0, client.exitValue(), () -> "client log:\n" + read(log) + "\nserver log:\n" + read(server.logFile()));
     answers = new LinkedHashMap<>();

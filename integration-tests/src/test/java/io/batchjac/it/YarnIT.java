@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
  * driver runs in the cluster, and its output must equal a local-mode run bit for bit.
  */
 class YarnIT {
-  private static final Duration TIMEOUT = Duration.ofMinutes(5);
+  private static final Duration TIMEOUT = Duration.ofMinutes(8);
   private static YarnCluster yarn;
   private static Path dir;
 
@@ -27,7 +27,7 @@ class YarnIT {
   static void start() throws Exception {
     long t0 = System.nanoTime();
     dir = Checks.freshDir("yarn-it-data");
-    yarn = YarnCluster.start("yarn-it", Duration.ofMinutes(2));
+    yarn = YarnCluster.start("yarn-it", Duration.ofMinutes(4));
     System.out.printf("YarnIT: MiniYARNCluster up in %.1f s%n", (System.nanoTime() - t0) / 1e9);
   }
 
