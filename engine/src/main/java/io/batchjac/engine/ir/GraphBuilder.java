@@ -353,6 +353,10 @@ public final class GraphBuilder {
    * the order of the axes longer than 1 does not move any element and becomes a free reshape.
    */
   public Node transpose(Node x, int... perm) {
+    Node swapped = transposeOuter(x, perm);
+    if (swapped != null) {
+      return swapped;
+    }
     Shape s = x.shape();
     if (perm.length == s.rank()) {
       int last = -1;
@@ -380,6 +384,114 @@ public final class GraphBuilder {
       }
     }
     return apply(new Transpose(perm), x);
+  }
+
+  /**
+   * The transpose of the last two axes of an elementwise binary operation whose operands are
+   * columns {@code (..., p, 1)}, rows {@code (..., 1, q)} or again such operations (an outer
+   * product, a sum of outer products: a layer's per-sample weight gradient) is the same
+   * operations on the transposed operands, which are free reshapes: {@code (a op b)^T = a^T op
+   * b^T}, element for element the same values, without moving any. Returns null when {@code x}
+   * is not such an operation (looked at 4 levels deep) or {@code perm} is not that swap.
+   */
+  private Node transposeOuter(Node x, int[] perm) {
+    int r = x.shape().rank();
+    if (r < 2 || perm.length != r) {
+      return null;
+    }
+    for (int i = 0; i < r - 2; i++) {
+      if (perm[i] != i) {
+        return null;
+      }
+    }
+    if (perm[r - 2] != r - 1 || perm[r - 1] != r - 2 || !freelyTransposable(x, 4)) {
+      return null;
+    }
+    return transposedFreely(x);
+  }
+
+  /** True when the last two axes of x can be swapped by reshapes of columns and rows alone. */
+  private static boolean freelyTransposable(Node x, int depth) {
+    return freelyTransposable(x, x.shape().rank(), depth);
+  }
+
+  /** As above for x broadcast (from the right) to rank {@code r}. */
+  private static boolean freelyTransposable(Node x, int r, int depth) {
+    if (x.shape().rank() > r || r < 2) {
+      return false;
+    }
+    if (isColumnOrRow(withRank(x.shape(), r))) {
+      return true;
+    }
+    if (x.shape().rank() < 2) {
+      return false;
+    }
+    if (depth == 0) {
+      return false;
+    }
+    if (isLeadingReshape(x)) {
+      return freelyTransposable(x.arg(0), depth - 1);
+    }
+    if (!(x.op() instanceof Binary) || x.arity() != 2) {
+      return false;
+    }
+    for (Node a : x.args()) {
+      if (!freelyTransposable(a, x.shape().rank(), depth - 1)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** {@code s} with leading axes of length 1 added up to rank {@code r}. */
+  private static Shape withRank(Shape s, int r) {
+    return s.rank() >= r ? s : s.prepend(ones(r - s.rank()));
+  }
+
+  private static int[] ones(int n) {
+    int[] d = new int[n];
+    Arrays.fill(d, 1);
+    return d;
+  }
+
+  /** A reshape that only adds or drops leading axes of length 1 (the last two axes kept). */
+  private static boolean isLeadingReshape(Node x) {
+    if (!(x.op() instanceof Reshape)) {
+      return false;
+    }
+    Shape in = x.arg(0).shape();
+    Shape out = x.shape();
+    return in.rank() >= 2 && out.rank() >= 2 && in.dim(-1) == out.dim(-1) && in.dim(-2) == out.dim(-2)
+        && in.size() == out.size();
+  }
+
+  private Node transposedFreely(Node x) {
+    return transposedFreely(x, x.shape().rank());
+  }
+
+  /** x broadcast to rank r (leading 1s), with its last two axes swapped. */
+  private Node transposedFreely(Node x, int r) {
+    Shape s = withRank(x.shape(), r);
+    if (isColumnOrRow(s)) {
+      return reshape(x, swapLast(s));
+    }
+    if (isLeadingReshape(x)) {
+      return reshape(transposedFreely(x.arg(0)), swapLast(s));
+    }
+    Node t = apply(x.op(), transposedFreely(x.arg(0), x.shape().rank()), transposedFreely(x.arg(1), x.shape().rank()));
+    return reshape(t, swapLast(s));
+  }
+
+  private static boolean isColumnOrRow(Shape s) {
+    return s.dim(-1) == 1 || s.dim(-2) == 1;
+  }
+
+  private static Shape swapLast(Shape s) {
+    int[] d = s.dims();
+    int t = d[d.length - 1];
+    d[d.length - 1] = d[d.length - 2];
+    d[d.length - 2] = t;
+    return Shape.of(d);
   }
 
   /** Reverses the axes (NumPy's {@code x.T}); a vector is returned unchanged. */
