@@ -28,31 +28,42 @@ final class PreparedOps {
     }
   }
 
-  private final Map<Key, PreparedOp> entries = new LinkedHashMap<>(16, 0.75f, true) {
+  /** One cache entry: compiled at most once, by the first caller; later callers wait for it. */
+  private final class Entry {
+    private PreparedOp op;
+
+    synchronized PreparedOp get(Graph f, Operation which, Backend backend, Engine.Wrt wrt) {
+      if (op == null) {
+        op = which.prepare(f, backend, wrt);
+        synchronized (PreparedOps.this) {
+          compilations++;
+        }
+      }
+      return op;
+    }
+  }
+
+  private final Map<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<Key, PreparedOp> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<Key, Entry> eldest) {
       return size() > CAPACITY;
     }
   };
   private long compilations;
 
-  /** The compiled operation, compiled now if it is not cached (outside the lock). */
+  /**
+   * The compiled operation, compiled now if it is not cached: once per key, also when several
+   * threads ask at the same time (the others wait for it; other keys are not held up).
+   */
   PreparedOp get(Graph f, Operation op, Backend backend, Engine.Wrt wrt) {
     Backend b = op == Operation.EVALUATE || op == Operation.JVP || op == Operation.VJP
         ? new Backend(backend.kind(), 0) : backend; // the chunk matters to Jacobians and Hessians only
     Key key = new Key(f, op, b, wrt.names());
+    Entry e;
     synchronized (this) {
-      PreparedOp cached = entries.get(key);
-      if (cached != null) {
-        return cached;
-      }
+      e = entries.computeIfAbsent(key, k -> new Entry());
     }
-    PreparedOp fresh = op.prepare(f, backend, wrt);
-    synchronized (this) {
-      compilations++;
-      PreparedOp raced = entries.putIfAbsent(key, fresh);
-      return raced != null ? raced : fresh;
-    }
+    return e.get(f, op, backend, wrt);
   }
 
   /** How many operations were compiled so far (for tests of the caching). */

@@ -49,6 +49,25 @@ class PreparedOpsTest {
   }
 
   @Test
+  void threadsAskingAtOnceCompileOnce() throws Exception {
+    Engine e = Engine.defaults();
+    Graph g = SpecParser.parseInline("input x[2]; output tanh(x) * 2").graph();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      java.util.List<java.util.concurrent.Future<Tensor>> fs = new java.util.ArrayList<>();
+      for (int i = 0; i < 8; i++) {
+        fs.add(pool.submit(() -> e.batchedJacobian(g, Backend.auto(), X)));
+      }
+      for (java.util.concurrent.Future<Tensor> f : fs) {
+        assertEquals(fs.get(0).get().get(0, 0, 1), f.get().get(0, 0, 1), 0.0);
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertEquals(1, e.compilations());
+  }
+
+  @Test
   void operationNamesAndLayouts() {
     assertEquals(Operation.EVALUATE, Operation.parse("eval"));
     assertEquals(Operation.HESSIAN, Operation.parse(" Hessian "));
