@@ -36,38 +36,34 @@ public enum Operation {
     return name().toLowerCase(Locale.ROOT);
   }
 
-  /** The per-sample dimensions of the result (without the batch axis), Fortran order. */
-  public int[] sampleDims(int m, int n) {
+  /** The engine's operation this job runs (its layout, validation and compilation). */
+  public io.batchjac.engine.api.Operation engineOp() {
     return switch (this) {
-      case EVAL, JVP -> new int[] {m};
-      case VJP -> new int[] {n};
-      case JACOBIAN -> new int[] {m, n};
-      case HESSIAN -> new int[] {n, n};
+      case EVAL -> io.batchjac.engine.api.Operation.EVALUATE;
+      case JVP -> io.batchjac.engine.api.Operation.JVP;
+      case VJP -> io.batchjac.engine.api.Operation.VJP;
+      case JACOBIAN -> io.batchjac.engine.api.Operation.JACOBIAN;
+      case HESSIAN -> io.batchjac.engine.api.Operation.HESSIAN;
     };
   }
 
-  /** Values per sample. */
+  /** The per-sample dimensions of the result (without the batch axis), Fortran order. */
+  public int[] sampleDims(int m, int n) {
+    return engineOp().sampleDims(m, n);
+  }
+
+  /** Values per sample (callers check that it fits an int, see MemoryPlan). */
   public int perSample(int m, int n) {
-    int p = 1;
-    for (int d : sampleDims(m, n)) {
-      p *= d;
-    }
-    return p;
+    return (int) engineOp().perSample(m, n);
   }
 
   /** Width of the extra per-sample argument (u for jvp, v for vjp), or 0. */
   public int extraWidth(int m, int n) {
-    return this == JVP ? n : this == VJP ? m : 0;
+    return engineOp().extraWidth(m, n);
   }
 
   /** The operation derived and compiled for {@code f} (once per executor JVM, see PartitionTask). */
   PreparedOp prepare(Graph f, Backend b, Engine.Wrt wrt) {
-    return switch (this) {
-      case EVAL -> PreparedOp.evaluate(f);
-      case JVP -> PreparedOp.jvp(f, wrt);
-      case VJP -> PreparedOp.vjp(f, wrt);
-      case JACOBIAN -> PreparedOp.jacobian(f, b, wrt);
-      case HESSIAN -> PreparedOp.hessian(f, b, wrt);
-    };
+    return engineOp().prepare(f, b, wrt);
   }
 }
