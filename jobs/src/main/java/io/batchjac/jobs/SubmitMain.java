@@ -1,12 +1,15 @@
 package io.batchjac.jobs;
 
 import io.batchjac.jobs.cli.Main;
+import io.batchjac.jobs.core.ExecutorBlasEnvironment;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * The spark-submit entry points, one main class per job ({@code main -> run(spark) -> stop}):
  * the arguments are the subcommand's options (as for {@code bin/batchjac}, without the
- * subcommand name); the master and configuration come from spark-submit.
+ * subcommand name); the master and configuration come from spark-submit, plus the executors'
+ * OpenBLAS kernel set when not configured ({@link ExecutorBlasEnvironment}).
  * <pre>
  * spark-submit --class io.batchjac.jobs.JacobianJob jobs/target/batchjac-jobs-VERSION-app.jar \
  *     --spec conf/examples/mlp.fn --samples 1000000 --output out/jac.npy
@@ -16,7 +19,8 @@ final class SubmitMain {
   private SubmitMain() {}
 
   static void run(String subcommand, String[] args) {
-    SparkSession spark = SparkSession.builder().appName("batchjac " + subcommand).getOrCreate();
+    SparkSession spark = ExecutorBlasEnvironment.apply(SparkSession.builder().appName("batchjac " + subcommand), new SparkConf())
+        .getOrCreate();
     int status;
     try {
       String[] all = new String[args.length + 1];

@@ -107,7 +107,15 @@ public final class OpenBlasCoretype {
    * (a CPU it knows, a vendor other than Intel/AMD, or no AVX2+FMA).
    */
   public static Optional<String> forCpu(Cpu cpu) {
-    if (!cpu.hasAvx2Fma() || knownToOpenBlas(cpu)) {
+    return knownToOpenBlas(cpu) ? Optional.empty() : bestFor(cpu);
+  }
+
+  /**
+   * The kernel set matching the CPU's instructions whether or not OpenBLAS knows it: SKYLAKEX
+   * with AVX-512, HASWELL / ZEN with AVX2 and FMA, else empty (the generic kernels are right).
+   */
+  public static Optional<String> bestFor(Cpu cpu) {
+    if (!cpu.hasAvx2Fma()) {
       return Optional.empty();
     }
     if (cpu.hasAvx512()) {

@@ -3,13 +3,16 @@ package io.batchjac.jobs.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import io.batchjac.jobs.core.ExecutorBlasEnvironment;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Starts the Spark session of a CLI run: the given master (embedded {@code local[*]} by
  * default) and the settings of {@code conf/spark-defaults.conf} (found through the
  * {@code batchjac.home} system property that {@code bin/batchjac} sets), e.g. the console
- * progress bar and no limit on the size of results the driver receives block by block.
+ * progress bar and no limit on the size of results the driver receives block by block; and the
+ * executors' OpenBLAS kernel set ({@link ExecutorBlasEnvironment}).
  */
 final class Sessions {
   private Sessions() {}
@@ -40,6 +43,7 @@ final class Sessions {
   }
 
   static SparkSession start(String master, String appName) throws IOException {
+    SparkConf configured = new SparkConf();
     SparkSession.Builder b = SparkSession.builder()
         .appName(appName)
         .master(master == null ? "local[*]" : master)
@@ -58,10 +62,11 @@ final class Sessions {
           String[] kv = t.split("\\s+", 2);
           if (kv.length == 2) {
             b.config(kv[0], kv[1].strip());
+            configured.set(kv[0], kv[1].strip());
           }
         }
       }
     }
-    return b.getOrCreate();
+    return ExecutorBlasEnvironment.apply(b, configured).getOrCreate();
   }
 }
