@@ -20,7 +20,16 @@ import java.util.Map;
  * @param output a {@code .npy} file or {@code .parquet} directory
  * @param overwrite replace an existing output
  * @param partitions Spark partitions (0: default)
+ * @param parquetLayout how a {@code .parquet} output stores per-sample matrices
  */
 public record JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
     Path input, long samples, long seed, Path extra, Map<String, String> columns, Path output,
-    boolean overwrite, int partitions) {}
+    boolean overwrite, int partitions, ParquetLayout parquetLayout) {
+  /** A request with the default (nested) Parquet layout. */
+  public JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
+      Path input, long samples, long seed, Path extra, Map<String, String> columns, Path output,
+      boolean overwrite, int partitions) {
+    this(spec, op, backend, chunk, wrt, input, samples, seed, extra, columns, output, overwrite, partitions,
+        ParquetLayout.NESTED);
+  }
+}
