@@ -14,8 +14,9 @@ import java.util.Set;
  * The OpenBLAS kernel set ({@code OPENBLAS_CORETYPE}) to ask for on a CPU that Debian 12's
  * OpenBLAS 0.3.21 does not recognize. That build picks its kernels from the CPU's vendor, family
  * and model; on a CPU newer than its tables (an Intel family-6 model it does not list, an AMD
- * family after 0x19: Zen 5 is 0x1A) it falls back to the generic "Prescott" kernels, 3-5x slower
- * for dgemm than the CPU can do. This class reads the same facts from {@code /proc/cpuinfo}
+ * family after 0x19: Zen 5 is 0x1A) it falls back to generic or guessed kernels: "Prescott" on an
+ * Intel Xeon model 207 (5x slower dgemm than SkylakeX there), "Cooperlake" on an AMD Zen 5 (close
+ * to SkylakeX). This class reads the same facts from {@code /proc/cpuinfo}
  * ({@code vendor_id}, {@code cpu family}, {@code model}, {@code flags}) and answers:
  * <ul>
  *   <li>empty when OpenBLAS 0.3.21 knows the CPU (it then chooses well by itself), the vendor is
