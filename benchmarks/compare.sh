@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # batchjac vs PyTorch, side by side, in ONE run (issue 8): measures this machine's dgemm rate and
 # memory bandwidth, runs our JMH suite (EngineBenchmark: the issue's workloads; BaselineBenchmark:
-# hand-written analytic and Hipparchus; SweepBenchmark: B = 1e3 ... 1e6), then the PyTorch peer
+# hand-written analytic and Hipparchus; SweepBenchmark: B = 1e3 ... 1e6), the user's command
+# `bin/batchjac bench` on default settings for the same workloads (issue 14 item 8), then the PyTorch peer
 # (benchmarks/peers/torch_bench.py, every full-batch route), and writes
 #   benchmarks/results/compare.md, compare-throughput.png, compare-sweep.png
-# plus the raw results in benchmarks/results/raw/ (limits.json, jmh.json, torch.json).
+# plus the raw results in benchmarks/results/raw/ (limits.json, jmh.json, bench.jsonl, torch.json).
 #
 # Takes 8 to 9 minutes on the project's 2-core machine (measured: 490-524 s at load averages 1-5;
 # JMH about 4, PyTorch about 4, build and limits under 1); the peer waits briefly for quiet
@@ -62,6 +63,18 @@ java -jar "$jar" 'io\.batchjac\.bench\.(EngineBenchmark|BaselineBenchmark|SweepB
   -rf json -rff "$tmp/jmh.json" | grep --line-buffered -E '^(# (Benchmark|Parameters):|Iteration|Benchmark|[A-Z][A-Za-z]*Benchmark\.run)' || true
 [[ -s "$tmp/jmh.json" ]] || fail "JMH wrote no results"
 
+echo "== batchjac: bin/batchjac bench, default settings (CPU: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1))"
+# spec op batch, as in the report's table (benchmarks/src/.../compare/Row.java); --quick: fewer runs
+if $quick; then bench_runs=(--repeat 2 --warmup 1); else bench_runs=(); fi
+for w in "mlp jacobian 65536" "wide jacobian 16384" "borehole jacobian 1000000" "ishigami jacobian 1000000" \
+         "scalar_mlp hessian 65536" "mlp jvp 65536" "mlp vjp 65536"; do
+  set -- $w
+  "$root/bin/batchjac" bench --spec "conf/examples/$1.fn" --op "$2" --batch "$3" --roofline --json "${bench_runs[@]}" \
+    2>/dev/null >> "$tmp/bench.jsonl" || fail "bin/batchjac bench failed on $w"
+  tail -n 1 "$tmp/bench.jsonl" | sed -E 's/.*"op": "([a-z]+)".*"batch": ([0-9]+).*"seconds_best": ([0-9.]+).*/   \1 B=\2: best \3 s/' \
+    | sed "s|^   |   $1 |"
+done
+
 if $quick; then peer=(--scale 0.1 --reps 1); else peer=(); fi
 echo "== PyTorch peer (benchmarks/peers/torch_bench.py --fast)"
 env LD_LIBRARY_PATH="$openblas" OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
@@ -76,7 +89,7 @@ echo "== report"
 java -cp "$jar" io.batchjac.bench.compare.CompareReport "$tmp" "$tmp/out" > /dev/null || fail "the report failed"
 
 mkdir -p "$results/raw"
-mv "$tmp"/{limits,jmh,torch}.json "$results/raw/"
+mv "$tmp"/{limits,jmh,torch}.json "$tmp/bench.jsonl" "$results/raw/"
 mv "$tmp"/out/* "$results/"
 cat "$results/compare.md"
 echo "== done in $(( $(date +%s) - start )) s: $results/compare.md"

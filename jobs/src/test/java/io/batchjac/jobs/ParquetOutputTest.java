@@ -209,4 +209,80 @@ class ParquetOutputTest {
     readRows(out, B, "id", "value");
     assertEquals(List.of("f.parquet", "x.npy"), CliSupport.list(dir));
   }
+
+  /** Asserts a flat row-major column is the Fortran (r, c) block at {@code offset}: element (i, j) at i * c + j. */
+  private static void assertRowMajor(Row row, int col, double[] data, int offset, int r, int c, String what) {
+    double[] got = doubles(row.getSeq(col));
+    assertEquals(r * c, got.length, what + ": length");
+    double[] expected = new double[r * c];
+    for (int i = 0; i < r; i++) {
+      for (int j = 0; j < c; j++) {
+        expected[i * c + j] = data[offset + i + r * j];
+      }
+    }
+    CliSupport.assertBitwiseEquals(expected, got, what);
+  }
+
+  /** The flat column's metadata as Spark reads it back from the files. */
+  private void assertFlatMetadata(Path out, String column, long rows, long cols) {
+    org.apache.spark.sql.types.StructField field = spark.read().parquet(out.toString()).schema().apply(column);
+    assertEquals("array<double>", field.dataType().simpleString(), column + " type");
+    assertEquals(rows, field.metadata().getLong("rows"), column + " rows in the metadata");
+    assertEquals(cols, field.metadata().getLong("cols"), column + " cols in the metadata");
+    assertEquals("row-major", field.metadata().getString("layout"), column + " layout in the metadata");
+  }
+
+  @Test
+  void flatJacobianRowsAreRowMajorWithTheirShapeInTheMetadata() throws IOException {
+    double[] x = rows(28, B, 16, -2, 2);
+    Path in = writeC(dir.resolve("x.npy"), x, B, 16);
+    Path out = dir.resolve("J.parquet");
+    CliSupport.Run run = cli("jacobian", "--spec", spec("mlp.fn"), "--input", in, "--output", out,
+        "--parquet-layout", "flat", "--partitions", 3, "--master", "local[2]").ok();
+    CliSupport.assertContains(run.out(), "flat row-major array<double> of 8x16", "summary line");
+    assertFlatMetadata(out, "jacobian", 8, 16);
+    Tensor j = ENGINE.batchedJacobian(MLP, Backend.auto(), batch(x, B, 16));
+    Tensor f = ENGINE.evaluate(MLP, batch(x, B, 16));
+    List<Row> rows = readRows(out, B, "id", "value", "jacobian");
+    for (int b = 0; b < B; b++) {
+      assertVector(rows.get(b), 1, f.data(), 8 * b, 8, "value of sample " + b);
+      assertRowMajor(rows.get(b), 2, j.data(), 8 * 16 * b, 8, 16, "jacobian of sample " + b);
+    }
+    // SQL reads element (m, n) as jacobian[m * cols + n] (0-based), here (m, n) = (3, 5) of sample 7
+    spark.read().parquet(out.toString()).createOrReplaceTempView("flat_j");
+    double viaSql = spark.sql("SELECT element_at(jacobian, 3 * 16 + 5 + 1) FROM flat_j WHERE id = 7").first().getDouble(0);
+    assertEquals(Double.doubleToRawLongBits(j.data()[8 * 16 * 7 + 3 + 8 * 5]), Double.doubleToRawLongBits(viaSql));
+    assertEquals(List.of("J.parquet", "x.npy"), CliSupport.list(dir), "no temporary directory left");
+  }
+
+  @Test
+  void flatHessianAndFlatVectorsAsInTheNestedLayout() throws IOException {
+    double[] x = rows(29, B, 8, -2, 2);
+    Graph g = graph("scalar_mlp.fn");
+    Path in = writeC(dir.resolve("x.npy"), x, B, 8);
+    Path hOut = dir.resolve("H.parquet");
+    cli("hessian", "--spec", spec("scalar_mlp.fn"), "--input", in, "--output", hOut, "--parquet-layout", "FLAT",
+        "--master", "local[2]").ok();
+    assertFlatMetadata(hOut, "hessian", 8, 8);
+    Tensor h = ENGINE.hessian(g, batch(x, B, 8));
+    List<Row> hRows = readRows(hOut, B, "id", "value", "hessian");
+    for (int b = 0; b < B; b++) {
+      assertRowMajor(hRows.get(b), 2, h.data(), 64 * b, 8, 8, "hessian of sample " + b);
+    }
+    Path fOut = dir.resolve("f.parquet");
+    cli("eval", "--spec", spec("scalar_mlp.fn"), "--input", in, "--output", fOut, "--parquet-layout", "flat",
+        "--master", "local[2]").ok();
+    assertTrue(spark.read().parquet(fOut.toString()).schema().apply("value").metadata().json().equals("{}"),
+        "vectors carry no matrix metadata");
+  }
+
+  @Test
+  void anUnknownParquetLayoutIsOneClearError() throws IOException {
+    Path out = dir.resolve("J.parquet");
+    CliSupport.Run run = cli("jacobian", "--spec", spec("mlp.fn"), "--samples", 10, "--output", out,
+        "--parquet-layout", "diagonal", "--master", "local[2]");
+    assertEquals(1, run.status(), run::toString);
+    CliSupport.assertContains(run.err(), "batchjac: error: --parquet-layout must be nested or flat, got 'diagonal'", "stderr");
+    assertTrue(Files.notExists(out), "no output");
+  }
 }

@@ -45,6 +45,7 @@ public final class CompareReport {
   private String write(Path out) throws Exception {
     header();
     sideBySide();
+    benchRows();
     anchors();
     roofline();
     md.append("\n## Targets\n\n");
@@ -106,6 +107,47 @@ public final class CompareReport {
           .append(torch.map(Timing::route).orElse("n/a (" + failures(row) + ")")).append(" | ")
           .append(torch.map(t -> sec(t.bestAt(row.batch())) + " / " + sec(t.medianAt(row.batch()))).orElse("n/a"))
           .append(" | ").append(speed).append(" | ").append(verdict).append(" |\n");
+    }
+  }
+
+  /**
+   * The same workloads timed by the user's command, {@code bin/batchjac bench} on default settings
+   * (a fresh JVM per workload, 2 warm-up and 5 timed runs, backend auto), against the same PyTorch
+   * runs; with the CPU model, the BLAS and OpenBLAS's kernel set that command reported.
+   */
+  private void benchRows() {
+    if (r.bench.isEmpty()) {
+      return;
+    }
+    Map<String, Object> first = r.bench.get(0);
+    md.append("\n## `bin/batchjac bench` on default settings, same run\n\n");
+    md.append("The user's command (`bin/batchjac bench --spec conf/examples/NAME.fn --op OP --batch B --roofline --json`,")
+        .append(" one JVM per workload, best and median of 5 runs after 2 warm-ups, backend auto, all cores), run in")
+        .append(" this same compare run. CPU: ").append(first.get("cpu")).append("; BLAS: ").append(first.get("blas"))
+        .append(first.get("openblas_core") == null ? "" : "; OpenBLAS core: " + first.get("openblas_core"))
+        .append(".\n\n");
+    md.append("| workload | B | bench best / median s | mode | GEMM GFLOP/s (of dgemm, same JVM) | PyTorch best s | speedup (best) |\n");
+    md.append("|---|---|---|---|---|---|---|\n");
+    for (Row row : Row.TABLE) {
+      String[] key = row.engineKey().split(":");
+      Optional<Map<String, Object>> b = r.bench(key[0], key[1], row.batch());
+      if (b.isEmpty()) {
+        continue;
+      }
+      Map<String, Object> m = b.get();
+      double best = toDouble(m.get("seconds_best"));
+      double gemm = toDouble(m.get("gemm_gflops"));
+      Object peak = m.get("dgemm_peak_gflops");
+      Optional<Timing> torch = r.torchBest(row.torchWorkload(), row.torchKind());
+      md.append("| ").append(row.label()).append(" | ").append(String.format(Locale.ROOT, "%,d", row.batch())).append(" | ")
+          .append(sec(best)).append(" / ").append(sec(toDouble(m.get("seconds_median")))).append(" | ")
+          .append(m.get("mode")).append(" | ")
+          .append(gemm > 0 && peak != null
+              ? String.format(Locale.ROOT, "%.1f (%.0f%% of %.1f)", gemm, 100 * gemm / toDouble(peak), toDouble(peak))
+              : "-")
+          .append(" | ").append(torch.map(t -> sec(t.bestAt(row.batch()))).orElse("n/a")).append(" | ")
+          .append(torch.map(t -> String.format(Locale.ROOT, "%.1fx", t.bestAt(row.batch()) / best)).orElse("n/a"))
+          .append(" |\n");
     }
   }
 

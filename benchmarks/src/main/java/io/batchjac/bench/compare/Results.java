@@ -18,19 +18,47 @@ final class Results {
   final Map<String, Object> limits;
   private final List<Object> jmh;
   final Map<String, Object> torch;
+  /** {@code bench.jsonl}: one {@code bin/batchjac bench --json} object per line (empty when absent). */
+  final List<Map<String, Object>> bench;
 
-  private Results(Map<String, Object> limits, List<Object> jmh, Map<String, Object> torch) {
+  private Results(Map<String, Object> limits, List<Object> jmh, Map<String, Object> torch,
+      List<Map<String, Object>> bench) {
     this.limits = limits;
     this.jmh = jmh;
     this.torch = torch;
+    this.bench = bench;
   }
 
   @SuppressWarnings("unchecked")
   static Results load(Path dir) throws IOException {
+    List<Map<String, Object>> bench = new ArrayList<>();
+    Path benchFile = dir.resolve("bench.jsonl");
+    if (Files.isRegularFile(benchFile)) {
+      for (String line : Files.readAllLines(benchFile)) {
+        if (!line.isBlank()) {
+          bench.add((Map<String, Object>) Json.parse(line));
+        }
+      }
+    }
     return new Results(
         (Map<String, Object>) Json.parse(read(dir.resolve("limits.json"))),
         (List<Object>) Json.parse(read(dir.resolve("jmh.json"))),
-        (Map<String, Object>) Json.parse(read(dir.resolve("torch.json"))));
+        (Map<String, Object>) Json.parse(read(dir.resolve("torch.json"))), bench);
+  }
+
+  /**
+   * The {@code bin/batchjac bench} result of spec {@code name} (file name without {@code .fn}),
+   * operation and batch size; times in seconds.
+   */
+  Optional<Map<String, Object>> bench(String name, String op, int batch) {
+    for (Map<String, Object> b : bench) {
+      String spec = String.valueOf(b.get("spec"));
+      String file = spec.substring(spec.lastIndexOf('/') + 1);
+      if (file.equals(name + ".fn") && op.equals(b.get("op")) && ((Number) b.get("batch")).intValue() == batch) {
+        return Optional.of(b);
+      }
+    }
+    return Optional.empty();
   }
 
   private static String read(Path p) throws IOException {

@@ -31,6 +31,11 @@ class CompareReportTest {
         + torch("mlp", "jacobian", "slow route", 65536, 2.0) + "," + torch("mlp", "jacobian", "fast route", 65536, 0.9)
         + "," + torch("ishigami", "jacobian", "loop", 1000000, 0.046)
         + ", {\"workload\": \"mlp\", \"kind\": \"jacobian\", \"method\": \"broken\", \"B\": 65536, \"ok\": false, \"error\": \"x\"}]}");
+    Files.writeString(raw.resolve("bench.jsonl"), "{\"spec\": \"conf/examples/mlp.fn\", \"op\": \"jacobian\","
+        + " \"mode\": \"reverse\", \"batch\": 65536, \"seconds_best\": 0.300000, \"seconds_median\": 0.310000,"
+        + " \"gemm_gflops\": 20.000, \"dgemm_peak_gflops\": 50.000, \"blas\": \"native OpenBLAS\","
+        + " \"openblas_core\": \"SkylakeX (chosen by OpenBLAS)\", \"cpu\": \"AMD EPYC (family 26, model 2), 2 cores\","
+        + " \"seconds\": [0.3, 0.31]}\n");
     Path out = dir.resolve("out");
     CompareReport.main(new String[] {raw.toString(), out.toString()});
     String md = Files.readString(out.resolve("compare.md"));
@@ -38,6 +43,9 @@ class CompareReportTest {
     assertTrue(md.contains("| loop | 0.0460 / 0.0460 | 1.5x | missed (>= 3x) |"), md);
     assertTrue(md.contains("1.50x the hand-written analytic time (target within 2x): **met**"), md);
     assertTrue(md.contains("Hipparchus"), md);
+    assertTrue(md.contains("CPU: AMD EPYC (family 26, model 2), 2 cores; BLAS: native OpenBLAS; OpenBLAS core: SkylakeX"), md);
+    assertTrue(md.contains("| mlp 16-64-64-8 tanh, Jacobian | 65,536 | 0.3000 / 0.3100 | reverse | 20.0 (40% of 50.0) | 0.9000 | 3.0x |"),
+        md);
     assertTrue(md.contains("**Provisional:**"), md);
     assertTrue(md.contains("| mlp:jacobian:auto | 10,000 | 0.0200 |"), md);
     assertTrue(Files.size(out.resolve("compare-throughput.png")) > 1000);

@@ -14,12 +14,14 @@ import java.util.Locale;
  * pure-Java {@code VectorBLAS} (or {@code Java11BLAS} without {@code jdk.incubator.vector})
  * otherwise, since Debian's reference libblas is slower than it. System property
  * {@code batchjac.blas} = {@code auto} (default), {@code native} or {@code java} overrides the
- * choice. {@link #describe()} says what runs, for reports and benchmark output.
+ * choice. {@link #describe()} says what runs, for reports and benchmark output. When no system
+ * BLAS exists at all ({@link SystemBlasLibrary}), the native loader is not tried, so its
+ * "dlopen(libblas.so.3) failed" message never reaches the user.
  */
 public final class Blas {
   private static final Choice CHOICE = choose();
 
-  private record Choice(BLAS blas, String description) {}
+  private record Choice(BLAS blas, String description, boolean isNative) {}
 
   private Blas() {}
 
@@ -33,16 +35,31 @@ public final class Blas {
     return CHOICE.description();
   }
 
+  /** Whether the BLAS in use is a native library (false: the pure-Java one). */
+  public static boolean isNative() {
+    return CHOICE.isNative();
+  }
+
+  /**
+   * Prints {@link #describe()} after one small product (so a native library is loaded: with
+   * {@code OPENBLAS_VERBOSE=2} OpenBLAS then prints the kernel set it runs, "Core: ...", on stderr).
+   */
+  public static void main(String[] args) {
+    double[] c = new double[1];
+    get().dgemm("N", "N", 1, 1, 1, 1.0, new double[] {2}, 0, 1, new double[] {3}, 0, 1, 0.0, c, 0, 1);
+    System.out.println(describe());
+  }
+
   private static Choice choose() {
     String want = System.getProperty("batchjac.blas", "auto").toLowerCase(Locale.ROOT);
-    if (!want.equals("java")) {
+    if (want.equals("native") || (!want.equals("java") && SystemBlasLibrary.present())) {
       try {
         NativeBLAS nat = NativeBLAS.getInstance();
         String lib = loadedNativeLibrary();
         boolean fast = lib != null && lib.matches(".*(openblas|mkl|blis).*");
         if (fast || want.equals("native")) {
           String which = lib == null ? "unknown library" : lib;
-          return new Choice(nat, "native " + vendor(which) + " (" + nat.getClass().getSimpleName() + ", " + which + ")");
+          return new Choice(nat, "native " + vendor(which) + " (" + nat.getClass().getSimpleName() + ", " + which + ")", true);
         }
       } catch (Throwable e) {
         if (want.equals("native")) {
@@ -51,7 +68,7 @@ public final class Blas {
       }
     }
     JavaBLAS j = JavaBLAS.getInstance();
-    return new Choice(j, j.getClass().getSimpleName() + " (pure Java)");
+    return new Choice(j, j.getClass().getSimpleName() + " (pure Java)", false);
   }
 
   private static String vendor(String lib) {

@@ -6,6 +6,7 @@ import io.batchjac.engine.api.Reduce;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Blas;
 import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.exec.OpenBlasCoretype;
 import io.batchjac.engine.exec.StepProfile;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.tensor.Shape;
@@ -14,6 +15,7 @@ import io.batchjac.jobs.core.SpecBundle;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -24,7 +26,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code batchjac bench}: times the in-process engine (no Spark) on B inputs drawn from the
  * spec's distributions (standard normal where none is declared). Reports best and median
  * seconds over the timed repetitions, samples/s, the GEMM rate reached, and the BLAS in use;
- * with {@code --roofline} also the machine's dgemm rate and memory bandwidth measured in the same run.
+ * with {@code --roofline} also the machine's dgemm rate and memory bandwidth measured in the same
+ * run, the kernel set OpenBLAS runs ({@link OpenBlasCore}) and one warning line when that is a
+ * generic one on a CPU that can do better. The CPU model is printed with every run.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
     description = "Time the in-process engine (no Spark) on B samples drawn from the spec's distributions.")
@@ -117,6 +121,11 @@ final class BenchCommand implements Callable<Integer> {
     double gemmGflops = flopsPerRun / best / 1e9;
     double peak = roofline ? Roofline.dgemmGflops(t, 256, 8192, 5) : Double.NaN;
     double bandwidth = roofline ? Roofline.triadGbs(t, Roofline.TRIAD_LENGTH, 5) : Double.NaN;
+    Optional<String> core = roofline ? OpenBlasCore.probe() : Optional.empty();
+    String coreReport = core.map(c -> OpenBlasCore.describe(c, System.getenv(OpenBlasCoretype.VARIABLE),
+        System.getenv("BATCHJAC_CHOSE_OPENBLAS_CORETYPE") != null)).orElse(null);
+    Optional<String> genericWarning = core.flatMap(c -> OpenBlasCoretype.thisMachine()
+        .flatMap(cpu -> OpenBlasCore.genericWarning(c, cpu, peak)));
     String mode = (op == Op.jacobian || op == Op.gradient) ? b.resolve(n, m).name().toLowerCase(Locale.ROOT)
         : op == Op.jvp || op == Op.hessian ? "forward" : op == Op.vjp ? "reverse" : "none";
     PrintWriter out = spec.commandLine().getOut();
@@ -125,11 +134,12 @@ final class BenchCommand implements Callable<Integer> {
           "{\"spec\": %s, \"op\": \"%s\", \"reduce\": %s, \"mode\": \"%s\", \"batch\": %d, \"n\": %d, \"m\": %d, \"threads\": %d, "
               + "\"seconds_best\": %.6f, \"seconds_median\": %.6f, \"samples_per_s\": %.1f, "
               + "\"gemm_gflop_per_run\": %.4f, \"gemm_gflops\": %.3f, \"dgemm_peak_gflops\": %s, \"bandwidth_gbs\": %s, "
-              + "\"blas\": %s, "
+              + "\"blas\": %s, \"openblas_core\": %s, \"cpu\": %s, "
               + "\"seconds\": %s}",
           quote(specPath), op, reduce == null ? "null" : quote(reduce.cliName()), mode, batch, n, m, t, best, median, batch / best, flopsPerRun / 1e9, gemmGflops,
           roofline ? String.format(Locale.ROOT, "%.3f", peak) : "null",
-          roofline ? String.format(Locale.ROOT, "%.3f", bandwidth) : "null", quote(Blas.describe()), Arrays.toString(secs)));
+          roofline ? String.format(Locale.ROOT, "%.3f", bandwidth) : "null", quote(Blas.describe()),
+          coreReport == null ? "null" : quote(coreReport), quote(CpuModel.name()), Arrays.toString(secs)));
     } else {
       out.printf(Locale.ROOT, "%s%s of %s (N=%d, M=%d), B=%d, %s mode, %d threads%n", op,
           reduce == null ? "" : " --reduce " + reduce.cliName(), specPath, n, m, batch, mode, t);
@@ -144,6 +154,11 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "  memory bandwidth on this machine (triad, %d threads): %.1f GB/s%n", t, bandwidth);
       }
       out.println("  BLAS: " + Blas.describe());
+      if (coreReport != null) {
+        out.println("  OpenBLAS core: " + coreReport);
+      }
+      out.println("  CPU: " + CpuModel.name());
+      genericWarning.ifPresent(w -> out.println("  " + w));
     }
     if (profile) {
       StepProfile steps = new StepProfile();

@@ -5,6 +5,7 @@ import io.batchjac.jobs.core.DerivativeJob;
 import io.batchjac.jobs.core.JobRequest;
 import io.batchjac.jobs.core.JobSummary;
 import io.batchjac.jobs.core.Operation;
+import io.batchjac.jobs.core.ParquetLayout;
 import io.batchjac.jobs.core.SpecBundle;
 import java.nio.file.Path;
 import java.util.List;
@@ -44,6 +45,11 @@ abstract class JobCommand implements Callable<Integer> {
   @Option(names = "--partitions", defaultValue = "0", paramLabel = "P", description = "Spark partitions (0: a function of cores and B).")
   int partitions;
 
+  @Option(names = "--parquet-layout", defaultValue = "nested", paramLabel = "nested|flat",
+      description = "How a .parquet output stores jacobian/hessian matrices: nested = array<array<double>> [row][column]"
+          + " (default); flat = one array<double>, row-major, M and N in the column's metadata (faster).")
+  String parquetLayout;
+
   @Option(names = "--overwrite", description = "Replace an existing output.")
   boolean overwrite;
 
@@ -62,7 +68,7 @@ abstract class JobCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     SpecBundle bundle = SpecBundle.of(in.spec);
     JobRequest req = new JobRequest(bundle, op(), backend, chunk, wrt, in.input, in.samples, in.seed, extra(), in.columns,
-        output, overwrite, partitions, reduce);
+        output, overwrite, partitions, reduce, ParquetLayout.parse(parquetLayout));
     try (Sessions.Handle h = Sessions.open(master, "batchjac " + op().cliName())) {
       JobSummary s = DerivativeJob.run(h.spark(), req);
       spec.commandLine().getOut().println(s.line());

@@ -9,7 +9,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * {@code bin/batchjac}: the command line. Exit status 0 on success, 2 on a usage error (with the
  * subcommand's usage), 1 on any other failure with one line on stderr (the stack trace only with
- * {@code --verbose}).
+ * {@code --verbose}). A subcommand that runs first prints {@link BlasNotice}'s line when the
+ * pure-Java BLAS runs.
  */
 @Command(
     name = "batchjac",
@@ -46,6 +47,15 @@ public final class Main {
       cmd.getErr().flush();
       return 1;
     });
+    cl.setExecutionStrategy(parsed -> {
+      if (runsASubcommand(parsed)) {
+        BlasNotice.line().ifPresent(line -> {
+          err.println(line);
+          err.flush();
+        });
+      }
+      return new CommandLine.RunLast().execute(parsed);
+    });
     try {
       return cl.execute(args);
     } catch (OutOfMemoryError e) {
@@ -56,6 +66,20 @@ public final class Main {
       err.flush();
       return 1;
     }
+  }
+
+  /** Whether the parsed line runs a subcommand (not help, usage or version only). */
+  private static boolean runsASubcommand(CommandLine.ParseResult parsed) {
+    if (!parsed.hasSubcommand()) {
+      return false;
+    }
+    for (CommandLine.ParseResult p = parsed; p != null; p = p.hasSubcommand() ? p.subcommand() : null) {
+      if (p.isUsageHelpRequested() || p.isVersionHelpRequested()
+          || p.commandSpec().userObject() instanceof CommandLine.HelpCommand) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**

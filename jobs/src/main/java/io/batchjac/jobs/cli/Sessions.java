@@ -4,16 +4,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import io.batchjac.udfs.SafetyConf;
+import io.batchjac.jobs.core.ExecutorBlasEnvironment;
+import org.apache.spark.SparkConf;
 import org.apache.spark.sql.SparkSession;
 
 /**
  * Starts the Spark session of a CLI run: the given master (embedded {@code local[*]} by
  * default) and the settings of {@code conf/spark-defaults.conf} (found through the
  * {@code batchjac.home} system property that {@code bin/batchjac} sets), e.g. the console
- * progress bar and no limit on the size of results the driver receives block by block. The
- * command line is the operator's own: its SQL specs may read any file
- * ({@code spark.batchjac.files.allowed=*}) unless that conf is set (system property or
- * {@code spark-defaults.conf}); the SQL limits keep their defaults.
+ * progress bar and no limit on the size of results the driver receives block by block; and the
+ * executors' OpenBLAS kernel set ({@link ExecutorBlasEnvironment}). The command line is the
+ * operator's own: its SQL specs may read any file ({@code spark.batchjac.files.allowed=*})
+ * unless that conf is set (system property or {@code spark-defaults.conf}); the SQL limits keep
+ * their defaults.
  */
 final class Sessions {
   private Sessions() {}
@@ -44,6 +47,7 @@ final class Sessions {
   }
 
   static SparkSession start(String master, String appName) throws IOException {
+    SparkConf configured = new SparkConf();
     SparkSession.Builder b = SparkSession.builder()
         .appName(appName)
         .master(master == null ? "local[*]" : master)
@@ -66,10 +70,11 @@ final class Sessions {
           String[] kv = t.split("\\s+", 2);
           if (kv.length == 2) {
             b.config(kv[0], kv[1].strip());
+            configured.set(kv[0], kv[1].strip());
           }
         }
       }
     }
-    return b.getOrCreate();
+    return ExecutorBlasEnvironment.apply(b, configured).getOrCreate();
   }
 }

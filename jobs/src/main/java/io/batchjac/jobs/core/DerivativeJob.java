@@ -90,12 +90,13 @@ public final class DerivativeJob {
     if (ext.equals("npy")) {
       blas = writeNpy(spark, in, task, parts, out, dims, r.overwrite());
     } else {
-      blas = ParquetOutput.write(spark, in.results(spark, task, parts, true), out, r.op(), m, dims, r.overwrite());
+      blas = ParquetOutput.write(spark, in.results(spark, task, parts, true), out, r.op(), m, dims, r.overwrite(),
+          r.parquetLayout());
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     String layout = ext.equals("npy")
         ? "(" + Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(", ")) + ", " + in.batch() + ") float64, Fortran order"
-        : "(Parquet, one row per sample: id, value" + (r.op() == Operation.EVAL ? "" : ", " + r.op().column()) + ")";
+        : ParquetOutput.describe(r.op(), dims, r.parquetLayout());
     return new JobSummary(r.op(), in.batch(), secs, out.toString(), layout, blas);
   }
 

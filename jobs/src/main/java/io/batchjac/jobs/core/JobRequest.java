@@ -22,14 +22,16 @@ import java.util.Map;
  * @param overwrite replace an existing output
  * @param partitions Spark partitions (0: default)
  * @param reduce the sum or mean over the batch instead of per-sample results, or null
+ * @param parquetLayout how a {@code .parquet} output stores per-sample matrices
  */
 public record JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
     Path input, long samples, long seed, Path extra, Map<String, String> columns, Path output,
-    boolean overwrite, int partitions, Reduce reduce) {
+    boolean overwrite, int partitions, Reduce reduce, ParquetLayout parquetLayout) {
 
-  /** A request for per-sample results (no reduction). */
+  /** A request for per-sample results (no reduction), with the default (nested) Parquet layout. */
   public JobRequest(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt, Path input, long samples,
       long seed, Path extra, Map<String, String> columns, Path output, boolean overwrite, int partitions) {
-    this(spec, op, backend, chunk, wrt, input, samples, seed, extra, columns, output, overwrite, partitions, null);
+    this(spec, op, backend, chunk, wrt, input, samples, seed, extra, columns, output, overwrite, partitions, null,
+        ParquetLayout.NESTED);
   }
 }
