@@ -339,10 +339,10 @@ public final class Plan {
     Operand out = new Operand(outSlot, n.shape().size(), n.batched());
     Shape so = n.shape();
     if (op instanceof Unary u) {
-      return new UnaryStep(u, operand(n.arg(0)), out);
+      return new UnaryStep(u.definition(), operand(n.arg(0)), out);
     }
     if (op instanceof PowConst pc) {
-      return new UnaryStep(pc, operand(n.arg(0)), out);
+      return new UnaryStep(pc.definition(), operand(n.arg(0)), out);
     }
     if (op instanceof Binary bin) {
       Node x = n.arg(0);
