@@ -49,6 +49,30 @@ final class BinaryStep extends Step {
         : isColumn(sb, so) && la == Layout.SUFFIX && sa.size() == so.dim(-1) ? 2 : 0;
   }
 
+  Definition definition() {
+    return definition;
+  }
+
+  Operand a() {
+    return a;
+  }
+
+  Operand b() {
+    return b;
+  }
+
+  Operand out() {
+    return out;
+  }
+
+  /**
+   * True when the step is one flat loop over the chunk: batched output, each operand batched of
+   * the output's size or a constant scalar (what a fused group may contain).
+   */
+  boolean flat() {
+    return out.batched() && fullSpan(la, a) && fullSpan(lb, b);
+  }
+
   /** True when {@code s} is {@code (1..., p, 1)} and the output {@code (1..., p, q)}, q > 1. */
   private static boolean isColumn(Shape s, Shape out) {
     return s.rank() >= 2 && out.rank() >= 2 && s.dim(-1) == 1 && out.dim(-1) > 1
