@@ -50,6 +50,14 @@ public final class KernelSource {
   }
 
   /**
+   * An expression applying the definition's scalar function {@code fname} (see {@link #functions})
+   * to operand expressions: what a fused loop computes per element, in registers.
+   */
+  public static String call(String fname, String... operands) {
+    return fname + "(" + String.join(", ", operands) + ")";
+  }
+
+  /**
    * Statements computing {@code out[i] = f(x[i])} for {@code from <= i < to}. A definition with a
    * tile kernel calls it, which requires {@code from} to be {@code "0"} and {@code x} and
    * {@code out} to be distinct arrays.

@@ -2,22 +2,33 @@ package io.batchjac.engine.exec;
 
 import io.batchjac.engine.codegen.Definition;
 import io.batchjac.engine.codegen.KernelSource;
-import io.batchjac.engine.codegen.KernelSource.Arg;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Java source of a fused group ({@link FusedStep}): a {@link io.batchjac.engine.codegen.TileProgram}
- * whose {@code run} walks the run of values tile by tile ({@link #TILE} values) and, per tile,
- * executes the members in plan order, each as the loop its definition generates
- * ({@link KernelSource}) over tile arrays indexed from 0. An external input is copied into a tile
- * just before its first use; a written-out value is copied out right after it is computed; tiles
- * are reused once their value is dead (an output tile is never one of its operands' tiles). So
- * every element goes through exactly the IEEE operations of the step-by-step interpreter, in the
- * same order per element, and intermediate values stay in L1.
+ * whose {@code run} walks the run of values tile by tile ({@link #TILE} values). Per tile it
+ * copies the external inputs into tiles and runs the group's <em>segments</em> in order: a member
+ * with a tile kernel (sin, cos, tanh: VecMath's vectorized kernels) is a segment of its own, run
+ * on whole tiles; every other run of consecutive members is one loop over the tile's elements
+ * that computes the members one after the other in local variables, each with its definition's
+ * scalar function ({@link KernelSource#functions}). A value is stored into a tile only when a
+ * later segment reads it or it is written out (copied to its slot after its segment).
+ *
+ * <p>Order of operations: every element goes through exactly the IEEE operations of the
+ * step-by-step interpreter's kernels, member after member in plan order (Java's double arithmetic
+ * is strict, and C2 does not contract a product and a sum into an fma), so the values are bitwise
+ * the interpreter's, whatever the tile, chunk or thread. The strong zero of zmul and zdiv is the
+ * definition's {@code x == 0 ? 0.0 : ...} per element here, the two-pass loop in the interpreter:
+ * the same values.
+ *
+ * <p>Each segment is a small static method, so {@code run} stays far below the 8 KB of bytecode
+ * beyond which HotSpot does not compile a method.
  */
 final class FusedCode {
   private FusedCode() {}
@@ -42,72 +53,138 @@ final class FusedCode {
    * @param written for each member, the index (among the output arrays) its value is copied to, or -1
    */
   static Source generate(List<Member> members, int inputs, int[] written) {
+    int n = members.size();
     Map<Definition, String> fnames = new LinkedHashMap<>();
     for (Member m : members) {
       fnames.computeIfAbsent(m.definition(), d -> "f" + fnames.size());
     }
-    // last use of every input and member value, by member position
-    int[] lastInput = new int[inputs];
-    int[] lastMember = new int[members.size()];
-    Arrays.fill(lastInput, -1);
-    Arrays.fill(lastMember, -1);
-    for (int i = 0; i < members.size(); i++) {
+    // segments: a tile-kernel member alone, else maximal runs of consecutive members
+    int[] segOf = new int[n];
+    int segments = 0;
+    for (int i = 0; i < n; i++) {
+      boolean tiled = members.get(i).definition().tileKernel() != null;
+      boolean startsNew = i == 0 || tiled || members.get(i - 1).definition().tileKernel() != null;
+      segOf[i] = startsNew ? segments++ : segments - 1;
+    }
+    // which member values need a tile (read by a later segment, or written out), and last uses by segment
+    boolean[] tiled = new boolean[n];
+    int[] lastSegMember = new int[n];
+    int[] lastSegInput = new int[inputs];
+    int[] firstSegInput = new int[inputs];
+    Arrays.fill(lastSegMember, -1);
+    Arrays.fill(lastSegInput, -1);
+    Arrays.fill(firstSegInput, Integer.MAX_VALUE);
+    for (int i = 0; i < n; i++) {
       for (Ref r : members.get(i).args()) {
-        if (r.kind() == Ref.Kind.INPUT) {
-          lastInput[r.index()] = i;
-        } else if (r.kind() == Ref.Kind.MEMBER) {
-          lastMember[r.index()] = i;
+        if (r.kind() == Ref.Kind.MEMBER) {
+          lastSegMember[r.index()] = Math.max(lastSegMember[r.index()], segOf[i]);
+          if (segOf[r.index()] != segOf[i]) {
+            tiled[r.index()] = true;
+          }
+        } else if (r.kind() == Ref.Kind.INPUT) {
+          lastSegInput[r.index()] = Math.max(lastSegInput[r.index()], segOf[i]);
+          firstSegInput[r.index()] = Math.min(firstSegInput[r.index()], segOf[i]);
         }
+      }
+      if (written[i] >= 0 || members.get(i).definition().tileKernel() != null) {
+        tiled[i] = true;
       }
     }
     int[] inputTile = new int[inputs];
-    int[] memberTile = new int[members.size()];
+    int[] memberTile = new int[n];
     Arrays.fill(inputTile, -1);
+    Arrays.fill(memberTile, -1);
     List<Integer> free = new ArrayList<>();
-    int tiles = 0;
+    int[] tiles = {0};
     StringBuilder body = new StringBuilder();
-    for (int i = 0; i < members.size(); i++) {
-      Member m = members.get(i);
-      for (Ref r : m.args()) {
-        if (r.kind() == Ref.Kind.INPUT && inputTile[r.index()] < 0) {
-          int t = free.isEmpty() ? tiles++ : free.remove(free.size() - 1);
-          inputTile[r.index()] = t;
-          body.append("      System.arraycopy(in").append(r.index()).append(", p").append(r.index())
-              .append(" + q, t").append(t).append(", 0, m);\n");
+    StringBuilder methods = new StringBuilder();
+    int scalars = 0;
+    for (int seg = 0; seg < segments; seg++) {
+      // inputs first read here come into tiles
+      for (int j = 0; j < inputs; j++) {
+        if (firstSegInput[j] == seg) {
+          inputTile[j] = take(free, tiles);
+          body.append("      System.arraycopy(in").append(j).append(", p").append(j).append(" + q, t")
+              .append(inputTile[j]).append(", 0, m);\n");
         }
       }
-      int out = free.isEmpty() ? tiles++ : free.remove(free.size() - 1);
-      memberTile[i] = out;
-      Definition d = m.definition();
-      String f = fnames.get(d);
-      body.append("      // ").append(d.name()).append('\n').append("      ");
-      if (d.arity() == 1) {
-        body.append(KernelSource.unaryLoop(d, f, arg(m.args()[0], inputTile, memberTile).text(), "t" + out, "0", "m",
-            "scratch"));
+      Set<String> params = new LinkedHashSet<>();
+      StringBuilder loop = new StringBuilder();
+      String tileCall = null;
+      List<Integer> inSeg = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        if (segOf[i] == seg) {
+          inSeg.add(i);
+        }
+      }
+      for (int i : inSeg) {
+        Member m = members.get(i);
+        if (tiled[i]) {
+          memberTile[i] = take(free, tiles);
+        }
+        Definition d = m.definition();
+        if (d.tileKernel() != null) {
+          String x = operand(m.args()[0], inputTile, memberTile, segOf, seg, true);
+          params.add(x);
+          params.add("t" + memberTile[i]);
+          tileCall = KernelSource.unaryLoop(d, fnames.get(d), x, "t" + memberTile[i], "0", "m", "scratch");
+          continue;
+        }
+        String[] ops = new String[m.args().length];
+        for (int k = 0; k < ops.length; k++) {
+          Ref r = m.args()[k];
+          ops[k] = operand(r, inputTile, memberTile, segOf, seg, false);
+          if (r.kind() == Ref.Kind.SCALAR) {
+            scalars = Math.max(scalars, r.index() + 1);
+            params.add("s" + r.index());
+          } else if (!ops[k].startsWith("v")) {
+            params.add(ops[k].substring(0, ops[k].indexOf('[')));
+          }
+        }
+        loop.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
+            .append("; // ").append(d.name()).append('\n');
+        if (tiled[i]) {
+          params.add("t" + memberTile[i]);
+          loop.append("      t").append(memberTile[i]).append("[i] = v").append(i).append(";\n");
+        }
+      }
+      StringBuilder decl = new StringBuilder();
+      for (String p : params) {
+        decl.append(p.startsWith("s") ? "double " : "double[] ").append(p).append(", ");
+      }
+      methods.append("  private static void seg").append(seg).append('(').append(decl)
+          .append("int m, double[][] scratch) {\n");
+      if (tileCall != null) {
+        methods.append("    ").append(tileCall);
       } else {
-        body.append(KernelSource.binaryLoop(d, f, arg(m.args()[0], inputTile, memberTile),
-            arg(m.args()[1], inputTile, memberTile), "t" + out, "0", "m"));
+        methods.append("    for (int i = 0; i < m; i++) {\n").append(loop).append("    }\n");
       }
-      if (written[i] >= 0) {
-        body.append("      System.arraycopy(t").append(out).append(", 0, out").append(written[i]).append(", o")
-            .append(written[i]).append(" + q, m);\n");
-      }
-      for (Ref r : m.args()) {
-        if (r.kind() == Ref.Kind.INPUT && lastInput[r.index()] == i && !free.contains(inputTile[r.index()])) {
-          free.add(inputTile[r.index()]);
-        } else if (r.kind() == Ref.Kind.MEMBER && lastMember[r.index()] == i
-            && !free.contains(memberTile[r.index()])) {
-          free.add(memberTile[r.index()]);
+      methods.append("  }\n");
+      body.append("      seg").append(seg).append('(').append(String.join(", ", params))
+          .append(params.isEmpty() ? "" : ", ").append("m, scratch);\n");
+      for (int i : inSeg) {
+        if (written[i] >= 0) {
+          body.append("      System.arraycopy(t").append(memberTile[i]).append(", 0, out").append(written[i])
+              .append(", o").append(written[i]).append(" + q, m);\n");
         }
       }
-      if (lastMember[i] < 0) {
-        free.add(out); // written out only
+      // free the tiles whose values are dead after this segment
+      for (int j = 0; j < inputs; j++) {
+        if (lastSegInput[j] == seg) {
+          free.add(inputTile[j]);
+        }
+      }
+      for (int i = 0; i < n; i++) {
+        if (memberTile[i] >= 0 && Math.max(lastSegMember[i], segOf[i]) == seg) {
+          free.add(memberTile[i]);
+        }
       }
     }
     StringBuilder s = new StringBuilder("public final class Fused extends io.batchjac.engine.codegen.TileProgram {\n");
     for (Map.Entry<Definition, String> e : fnames.entrySet()) {
       s.append(KernelSource.functions(e.getKey(), e.getValue()));
     }
+    s.append(methods);
     s.append("  public void run(double[][] arrays, int[] offsets, double[] scalars, int total, double[][] tiles,"
         + " double[][] scratch) {\n");
     for (int j = 0; j < inputs; j++) {
@@ -122,32 +199,41 @@ final class FusedCode {
       s.append("    double[] out").append(k).append(" = arrays[").append(inputs + k).append("]; int o").append(k)
           .append(" = offsets[").append(inputs + k).append("];\n");
     }
-    int scalars = 0;
-    for (Member m : members) {
-      for (Ref r : m.args()) {
-        if (r.kind() == Ref.Kind.SCALAR) {
-          scalars = Math.max(scalars, r.index() + 1);
-        }
-      }
-    }
     for (int k = 0; k < scalars; k++) {
       s.append("    double s").append(k).append(" = scalars[").append(k).append("];\n");
     }
-    for (int t = 0; t < tiles; t++) {
+    for (int t = 0; t < tiles[0]; t++) {
       s.append("    double[] t").append(t).append(" = tiles[").append(t).append("];\n");
     }
     s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
     s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
     s.append(body);
     s.append("    }\n  }\n}\n");
-    return new Source(s.toString(), "Fused", tiles);
+    return new Source(s.toString(), "Fused", tiles[0]);
   }
 
-  private static Arg arg(Ref r, int[] inputTile, int[] memberTile) {
-    return switch (r.kind()) {
-      case INPUT -> Arg.array("t" + inputTile[r.index()]);
-      case MEMBER -> Arg.array("t" + memberTile[r.index()]);
-      case SCALAR -> Arg.scalar("s" + r.index());
-    };
+  private static int take(List<Integer> free, int[] tiles) {
+    return free.isEmpty() ? tiles[0]++ : free.remove(free.size() - 1);
+  }
+
+  /**
+   * How a member reads an operand in segment {@code seg}: a scalar's local, a value of the same
+   * segment's local variable, else its tile (the whole tile when {@code whole}, else element i).
+   */
+  private static String operand(Ref r, int[] inputTile, int[] memberTile, int[] segOf, int seg, boolean whole) {
+    String tile;
+    switch (r.kind()) {
+      case SCALAR:
+        return "s" + r.index();
+      case MEMBER:
+        if (segOf[r.index()] == seg && !whole) {
+          return "v" + r.index();
+        }
+        tile = "t" + memberTile[r.index()];
+        break;
+      default:
+        tile = "t" + inputTile[r.index()];
+    }
+    return whole ? tile : tile + "[i]";
   }
 }
