@@ -53,6 +53,17 @@ final class FusedCode {
    * @param written for each member, the index (among the output arrays) its value is copied to, or -1
    */
   static Source generate(List<Member> members, int inputs, int[] written) {
+    return generate(members, inputs, written, PER_ELEMENT);
+  }
+
+  /**
+   * Whether runs of members are computed per element in registers (true) or each member as a
+   * loop of its own over tiles (false, the interpreter's vectorized loops, in L1): the system
+   * property {@code batchjac.fusion.registers} (default true). The values are the same.
+   */
+  static final boolean PER_ELEMENT = Boolean.parseBoolean(System.getProperty("batchjac.fusion.registers", "true"));
+
+  static Source generate(List<Member> members, int inputs, int[] written, boolean perElement) {
     int n = members.size();
     Map<Definition, String> fnames = new LinkedHashMap<>();
     for (Member m : members) {
@@ -63,7 +74,7 @@ final class FusedCode {
     int segments = 0;
     for (int i = 0; i < n; i++) {
       boolean tiled = members.get(i).definition().tileKernel() != null;
-      boolean startsNew = i == 0 || tiled || members.get(i - 1).definition().tileKernel() != null;
+      boolean startsNew = !perElement || i == 0 || tiled || members.get(i - 1).definition().tileKernel() != null;
       segOf[i] = startsNew ? segments++ : segments - 1;
     }
     // which member values need a tile (read by a later segment, or written out), and last uses by segment
@@ -86,7 +97,7 @@ final class FusedCode {
           firstSegInput[r.index()] = Math.min(firstSegInput[r.index()], segOf[i]);
         }
       }
-      if (written[i] >= 0 || members.get(i).definition().tileKernel() != null) {
+      if (written[i] >= 0 || members.get(i).definition().tileKernel() != null || !perElement) {
         tiled[i] = true;
       }
     }
@@ -123,7 +134,22 @@ final class FusedCode {
           memberTile[i] = take(free, tiles);
         }
         Definition d = m.definition();
-        if (d.tileKernel() != null) {
+        if (!perElement && d.arity() == 2) {
+          KernelSource.Arg[] args = new KernelSource.Arg[2];
+          for (int k = 0; k < 2; k++) {
+            Ref r = m.args()[k];
+            String text = operand(r, inputTile, memberTile, segOf, seg, true);
+            if (r.kind() == Ref.Kind.SCALAR) {
+              scalars = Math.max(scalars, r.index() + 1);
+            }
+            params.add(text);
+            args[k] = r.kind() == Ref.Kind.SCALAR ? KernelSource.Arg.scalar(text) : KernelSource.Arg.array(text);
+          }
+          params.add("t" + memberTile[i]);
+          tileCall = KernelSource.binaryLoop(d, fnames.get(d), args[0], args[1], "t" + memberTile[i], "0", "m");
+          continue;
+        }
+        if (d.tileKernel() != null || !perElement) {
           String x = operand(m.args()[0], inputTile, memberTile, segOf, seg, true);
           params.add(x);
           params.add("t" + memberTile[i]);
