@@ -79,7 +79,28 @@ class FusionTest {
     return outs;
   }
 
+  /** Runs {@code check} with fused groups computed per element in registers, then per member on tiles. */
+  private static void inBothFusedForms(Runnable check) {
+    String before = System.getProperty("batchjac.fusion.registers");
+    try {
+      for (String registers : new String[] {"true", "false"}) {
+        System.setProperty("batchjac.fusion.registers", registers);
+        check.run();
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty("batchjac.fusion.registers");
+      } else {
+        System.setProperty("batchjac.fusion.registers", before);
+      }
+    }
+  }
+
   private static void compareOnPrimitives(Graph g, String what) {
+    inBothFusedForms(() -> compareOnPrimitivesOnce(g, what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+  }
+
+  private static void compareOnPrimitivesOnce(Graph g, String what) {
     List<Node> outs = g.outputs().stream().map(Graph.Output::node).toList();
     Plan fused = Plan.compile(g, outs, true);
     Plan plain = Plan.compile(g, outs, false);
@@ -146,6 +167,11 @@ class FusionTest {
 
   /** Runs {@code make}'s operation compiled with and without fusion on every executor: bitwise equal. */
   private static void compareOps(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
+    inBothFusedForms(() -> compareOpsOnce(make, width, batch, seed,
+        what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+  }
+
+  private static void compareOpsOnce(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
     String before = System.getProperty("batchjac.fusion");
     PreparedOp fused;
     PreparedOp plain;
@@ -207,7 +233,7 @@ class FusionTest {
   @Test
   void randomSpecsAndTheirDerivatives() {
     SplittableRandom r = new SplittableRandom(14);
-    for (int t = 0; t < 40; t++) {
+    for (int t = 0; t < 15; t++) {
       String text = "input x[4]\nh = " + expression(r, 4) + "\noutput y = " + expression(r, 3)
           + " + h * x\noutput s = sum(h * " + expression(r, 2) + ")\n";
       Graph f;

@@ -53,15 +53,18 @@ final class FusedCode {
    * @param written for each member, the index (among the output arrays) its value is copied to, or -1
    */
   static Source generate(List<Member> members, int inputs, int[] written) {
-    return generate(members, inputs, written, PER_ELEMENT);
+    return generate(members, inputs, written, perElement());
   }
 
   /**
    * Whether runs of members are computed per element in registers (true) or each member as a
    * loop of its own over tiles (false, the interpreter's vectorized loops, in L1): the system
-   * property {@code batchjac.fusion.registers} (default true). The values are the same.
+   * property {@code batchjac.fusion.registers} (default true), read at each plan compilation.
+   * The values are the same.
    */
-  static final boolean PER_ELEMENT = Boolean.parseBoolean(System.getProperty("batchjac.fusion.registers", "true"));
+  static boolean perElement() {
+    return Boolean.parseBoolean(System.getProperty("batchjac.fusion.registers", "true"));
+  }
 
   static Source generate(List<Member> members, int inputs, int[] written, boolean perElement) {
     int n = members.size();
