@@ -20,11 +20,10 @@ final class FusedStep extends Step {
   private final int[] outputSlots;
   private final int[] scalarSlots;
   private final int size;
-  private final String source;
   private final List<String> names;
 
   private FusedStep(int[] reads, TileProgram program, int tiles, int[] inputSlots, int[] outputSlots,
-      int[] scalarSlots, int size, String source, List<String> names) {
+      int[] scalarSlots, int size, List<String> names) {
     super(operands(reads));
     this.program = program;
     this.tiles = tiles;
@@ -32,7 +31,6 @@ final class FusedStep extends Step {
     this.outputSlots = outputSlots;
     this.scalarSlots = scalarSlots;
     this.size = size;
-    this.source = source;
     this.names = names;
   }
 
@@ -89,7 +87,7 @@ final class FusedStep extends Step {
     List<Integer> reads = new ArrayList<>(inputs);
     reads.addAll(scalars);
     return new FusedStep(toArray(reads), program, src.tiles(), toArray(inputs), toArray(outs), toArray(scalars),
-        size, src.text(), names);
+        size, names);
   }
 
   private static FusedCode.Ref ref(Operand o, List<Integer> memberSlots, List<Integer> inputs, List<Integer> scalars) {
@@ -125,11 +123,6 @@ final class FusedStep extends Step {
   /** The fused operations' names in order, e.g. {@code [exp, *, zmul]}. */
   List<String> names() {
     return names;
-  }
-
-  /** The generated source (for tests and for reading). */
-  String source() {
-    return source;
   }
 
   @Override
