@@ -1,8 +1,11 @@
 package io.batchjac.engine.exec;
 
 import io.batchjac.engine.ir.Binary;
+import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.tensor.Shape;
-import java.util.function.DoubleBinaryOperator;
+import io.batchjac.engine.codegen.Definition;
+import io.batchjac.engine.codegen.ElementKernel;
+import io.batchjac.engine.codegen.Kernels;
 
 /**
  * An elementwise binary primitive with broadcasting. Each operand is classified against the
@@ -16,8 +19,10 @@ import java.util.function.DoubleBinaryOperator;
 final class BinaryStep extends Step {
   enum Layout { FULL, SCALAR, SUFFIX, GATHER }
 
-  private final int code;
-  private final DoubleBinaryOperator fn;
+  private final Definition definition;
+  private final ElementKernel kernel;
+  /** True for zmul, which is a plain product where its repeated factor is finite. */
+  private final boolean strongProduct;
   private final Operand a;
   private final Operand b;
   private final Operand out;
@@ -30,8 +35,9 @@ final class BinaryStep extends Step {
 
   BinaryStep(Binary op, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
     super(a, b);
-    this.code = Loops.code(op);
-    this.fn = op.fn();
+    this.definition = op.definition();
+    this.kernel = Kernels.of(definition);
+    this.strongProduct = op == Elementwise.ZMUL;
     this.a = a;
     this.b = b;
     this.out = out;
@@ -41,6 +47,30 @@ final class BinaryStep extends Step {
     this.mapB = lb == Layout.GATHER ? IndexMaps.broadcast(sb, so) : null;
     this.outer = isColumn(sa, so) && lb == Layout.SUFFIX && sb.size() == so.dim(-1) ? 1
         : isColumn(sb, so) && la == Layout.SUFFIX && sa.size() == so.dim(-1) ? 2 : 0;
+  }
+
+  Definition definition() {
+    return definition;
+  }
+
+  Operand a() {
+    return a;
+  }
+
+  Operand b() {
+    return b;
+  }
+
+  Operand out() {
+    return out;
+  }
+
+  /**
+   * True when the step is one flat loop over the chunk: batched output, each operand batched of
+   * the output's size or a constant scalar (what a fused group may contain).
+   */
+  boolean flat() {
+    return out.batched() && fullSpan(la, a) && fullSpan(lb, b);
   }
 
   /** True when {@code s} is {@code (1..., p, 1)} and the output {@code (1..., p, q)}, q > 1. */
@@ -89,15 +119,15 @@ final class BinaryStep extends Step {
     if (fullSpan(la, a) && fullSpan(lb, b)) {
       int total = samples * n;
       if (a.batched() && b.batched()) {
-        Loops.vv(code, fn, ab, ao, bb, bo, ob, oo, total, t);
+        Loops.vv(kernel, ab, ao, bb, bo, ob, oo, total, t);
         return;
       }
       if (a.batched() && b.size() == 1) {
-        Loops.vs(code, fn, ab, ao, bb[bo], ob, oo, total, t);
+        Loops.vs(kernel, ab, ao, bb[bo], ob, oo, total, t);
         return;
       }
       if (b.batched() && a.size() == 1) {
-        Loops.sv(code, fn, ab[ao], bb, bo, ob, oo, total, t);
+        Loops.sv(kernel, ab[ao], bb, bo, ob, oo, total, t);
         return;
       }
     }
@@ -130,50 +160,50 @@ final class BinaryStep extends Step {
       pb = 0;
       lb = Layout.FULL;
     }
-    int code = this.code;
-    if (code == Loops.ZMUL && la == Layout.FULL && lb != Layout.FULL
-        && allFinite(bb, pb, lb == Layout.SCALAR ? 1 : this.b.size())) {
-      code = Loops.MUL; // the repeated factor is finite: a zero stays zero in a plain product
+    ElementKernel k = kernel;
+    if (strongProduct && la == Layout.FULL
+        && lb != Layout.FULL && allFinite(bb, pb, lb == Layout.SCALAR ? 1 : this.b.size())) {
+      k = kernel.plain(); // a product by a finite repeated factor: a zero stays zero in a plain product
     }
     if (la == Layout.SCALAR) {
       if (lb == Layout.SCALAR) {
-        ob[po] = fn.applyAsDouble(ab[pa], bb[pb]);
+        ob[po] = k.applyAsDouble(ab[pa], bb[pb]);
         for (int i = 1; i < n; i++) {
           ob[po + i] = ob[po];
         }
       } else if (lb == Layout.FULL) {
-        Loops.sv(code, fn, ab[pa], bb, pb, ob, po, n, t);
+        Loops.sv(k, ab[pa], bb, pb, ob, po, n, t);
       } else {
         int period = this.b.size();
         for (int r = 0; r < n; r += period) {
-          Loops.sv(code, fn, ab[pa], bb, pb, ob, po + r, period, t);
+          Loops.sv(k, ab[pa], bb, pb, ob, po + r, period, t);
         }
       }
     } else if (lb == Layout.SCALAR) {
       if (la == Layout.FULL) {
-        Loops.vs(code, fn, ab, pa, bb[pb], ob, po, n, t);
+        Loops.vs(k, ab, pa, bb[pb], ob, po, n, t);
       } else {
         int period = this.a.size();
         for (int r = 0; r < n; r += period) {
-          Loops.vs(code, fn, ab, pa, bb[pb], ob, po + r, period, t);
+          Loops.vs(k, ab, pa, bb[pb], ob, po + r, period, t);
         }
       }
     } else if (la == Layout.FULL && lb == Layout.FULL) {
-      Loops.vv(code, fn, ab, pa, bb, pb, ob, po, n, t);
+      Loops.vv(k, ab, pa, bb, pb, ob, po, n, t);
     } else if (la == Layout.SUFFIX && lb == Layout.FULL) {
       int period = this.a.size();
       for (int r = 0; r < n; r += period) {
-        Loops.vv(code, fn, ab, pa, bb, pb + r, ob, po + r, period, t);
+        Loops.vv(k, ab, pa, bb, pb + r, ob, po + r, period, t);
       }
     } else if (la == Layout.FULL && lb == Layout.SUFFIX) {
       int period = this.b.size();
-      Loops.vRepeat(code, fn, ab, pa, bb, pb, ob, po, period, n / period, t);
+      Loops.vRepeat(k, ab, pa, bb, pb, ob, po, period, n / period, t);
     } else {
       // both repeat with (possibly different) periods: fall back to element indexing
       int qa = this.a.size();
       int qb = this.b.size();
       for (int i = 0; i < n; i++) {
-        ob[po + i] = fn.applyAsDouble(ab[pa + i % qa], bb[pb + i % qb]);
+        ob[po + i] = k.applyAsDouble(ab[pa + i % qa], bb[pb + i % qb]);
       }
     }
   }
@@ -190,9 +220,9 @@ final class BinaryStep extends Step {
       int po = oo + s * n;
       for (int i = 0; i < p; i++) {
         if (outer == 1) {
-          Loops.sv(code, fn, ab[pa + i], bb, pb, ob, po + i * q, q, t);
+          Loops.sv(kernel, ab[pa + i], bb, pb, ob, po + i * q, q, t);
         } else {
-          Loops.vs(code, fn, ab, pa, bb[pb + i], ob, po + i * q, q, t);
+          Loops.vs(kernel, ab, pa, bb[pb + i], ob, po + i * q, q, t);
         }
       }
     }

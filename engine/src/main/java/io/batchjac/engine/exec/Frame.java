@@ -16,6 +16,21 @@ final class Frame {
   /** The thread's scratch tiles for staged elementwise loops. */
   final Tiles tiles = new Tiles();
 
+  /** Tiles of {@link FusedCode#TILE} values for fused groups, grown on demand. */
+  private double[][] fusedTiles = new double[0][];
+
+  /** At least {@code count} fused-group tiles, this frame's own. */
+  double[][] fusedTiles(int count) {
+    if (fusedTiles.length < count) {
+      double[][] more = java.util.Arrays.copyOf(fusedTiles, count);
+      for (int i = fusedTiles.length; i < count; i++) {
+        more[i] = new double[FusedCode.TILE];
+      }
+      fusedTiles = more;
+    }
+    return fusedTiles;
+  }
+
   Frame(int slots) {
     buf = new double[slots][];
     off = new int[slots];

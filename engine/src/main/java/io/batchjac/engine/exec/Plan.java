@@ -57,7 +57,24 @@ public final class Plan {
   private int[] physSize;
   private int maxSampleSize;
 
-  private Plan(Graph g, List<Node> outputs) {
+  /**
+   * Whether {@link #compile(Graph, List)} fuses chains of elementwise steps ({@link FusedStep}):
+   * the system property {@code batchjac.fusion} (true or false, default false: not yet a win, see
+   * docs/fusion.md), read at each compilation.
+   */
+  public static boolean fusionEnabled() {
+    return Boolean.parseBoolean(System.getProperty("batchjac.fusion", "false"));
+  }
+
+  /** The most steps one fused group takes (keeps its generated method well under 8 KB of bytecode). */
+  static final int MAX_FUSED = 32;
+
+  private final boolean fuse;
+  /** Slots of values that live only inside a fused group's tiles (no buffer). */
+  private boolean[] internalSlot = new boolean[0];
+
+  private Plan(Graph g, List<Node> outputs, boolean fuse) {
+    this.fuse = fuse;
     this.graph = g;
     this.outputs = List.copyOf(outputs);
     this.slotOf = new int[g.nodes().size()];
@@ -73,7 +90,15 @@ public final class Plan {
 
   /** Compiles {@code g} to compute the given nodes of it. */
   public static Plan compile(Graph g, List<Node> outputs) {
-    Plan p = new Plan(g, outputs);
+    return compile(g, outputs, fusionEnabled());
+  }
+
+  /**
+   * Compiles {@code g} to compute the given nodes of it, with or without fusing elementwise
+   * steps (the results are bitwise the same either way).
+   */
+  public static Plan compile(Graph g, List<Node> outputs, boolean fuse) {
+    Plan p = new Plan(g, outputs, fuse);
     p.build();
     return p;
   }
@@ -119,6 +144,9 @@ public final class Plan {
   String kernelOf(int i) {
     if (steps.get(i) instanceof SinCosStep) {
       return "SinCosStep sin+cos";
+    }
+    if (steps.get(i) instanceof FusedStep fs) {
+      return "FusedStep " + String.join(" ", fs.names());
     }
     return steps.get(i).getClass().getSimpleName() + " " + stepNodes.get(i).op().name();
   }
@@ -181,6 +209,8 @@ public final class Plan {
         f.buf[s] = c;
       } else if (physOf[s] >= 0) {
         f.buf[s] = phys[physOf[s]];
+      } else if (s < internalSlot.length && internalSlot[s]) {
+        f.buf[s] = new double[1]; // lives in a fused group's tiles only
       } else {
         f.buf[s] = new double[Math.max(1, chunk * slotSize.get(s))]; // input staging
       }
@@ -229,6 +259,9 @@ public final class Plan {
       outputSlots[i] = slotOf[outputs.get(i).id()];
     }
     fuseSinCos(stepOutSlots);
+    if (fuse) {
+      fuseElementwise(stepOutSlots);
+    }
     assignBuffers(stepOutSlots);
   }
 
@@ -270,6 +303,119 @@ public final class Plan {
       stepNodes.remove(i);
       stepOutSlots.remove(i);
     }
+  }
+
+  /**
+   * Groups flat elementwise steps ({@link UnaryStep}s, {@link BinaryStep#flat() flat}
+   * {@link BinaryStep}s) of equal per-sample size into {@link FusedStep}s. Steps are scanned in
+   * order; a step joins the open group of its size when every batched value it reads is computed
+   * before the group's first step or inside the group, else it opens a new group. A group runs at
+   * its first step's place: all it reads exists by then, and every step that reads its values
+   * comes after. Groups of one step stay as they are.
+   */
+  private void fuseElementwise(List<int[]> stepOutSlots) {
+    int count = steps.size();
+    int[] producer = new int[slots()];
+    Arrays.fill(producer, -1);
+    for (int i = 0; i < count; i++) {
+      for (int s : stepOutSlots.get(i)) {
+        producer[s] = i;
+      }
+    }
+    int[] groupOf = new int[count];
+    Arrays.fill(groupOf, -1);
+    List<List<Integer>> groups = new ArrayList<>();
+    Map<Integer, Integer> open = new HashMap<>();
+    for (int i = 0; i < count; i++) {
+      int size = fusableSize(steps.get(i));
+      if (size < 0) {
+        continue;
+      }
+      Integer g = open.get(size);
+      if (g == null || groups.get(g).size() >= MAX_FUSED || !canJoin(steps.get(i), groups.get(g), groupOf, g, producer)) {
+        groups.add(new ArrayList<>());
+        g = groups.size() - 1;
+        open.put(size, g);
+      }
+      groups.get(g).add(i);
+      groupOf[i] = g;
+    }
+    boolean[] isOutput = new boolean[slots()];
+    for (int s : outputSlots) {
+      isOutput[s] = true;
+    }
+    internalSlot = new boolean[slots()];
+    List<Step> newSteps = new ArrayList<>();
+    List<Node> newNodes = new ArrayList<>();
+    List<int[]> newOuts = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int g = groupOf[i];
+      if (g < 0 || groups.get(g).size() < 2) {
+        newSteps.add(steps.get(i));
+        newNodes.add(stepNodes.get(i));
+        newOuts.add(stepOutSlots.get(i));
+        continue;
+      }
+      List<Integer> members = groups.get(g);
+      if (members.get(0) != i) {
+        continue;
+      }
+      List<Step> ms = new ArrayList<>();
+      boolean[] written = new boolean[members.size()];
+      for (int k = 0; k < members.size(); k++) {
+        int m = members.get(k);
+        ms.add(steps.get(m));
+        int slot = stepOutSlots.get(m)[0];
+        written[k] = isOutput[slot] || readOutside(slot, g, groupOf);
+        internalSlot[slot] = !written[k];
+      }
+      FusedStep fused = FusedStep.of(ms, written, fusableSize(steps.get(i)));
+      newSteps.add(fused);
+      newNodes.add(stepNodes.get(i));
+      newOuts.add(fused.writes());
+    }
+    steps.clear();
+    steps.addAll(newSteps);
+    stepNodes.clear();
+    stepNodes.addAll(newNodes);
+    stepOutSlots.clear();
+    stepOutSlots.addAll(newOuts);
+  }
+
+  /** The per-sample size of a step a group may take, or -1. */
+  private static int fusableSize(Step s) {
+    if (s instanceof UnaryStep u && u.out().batched()) {
+      return u.out().size();
+    }
+    if (s instanceof BinaryStep b && b.flat()) {
+      return b.out().size();
+    }
+    return -1;
+  }
+
+  private static boolean canJoin(Step s, List<Integer> group, int[] groupOf, int g, int[] producer) {
+    int first = group.get(0);
+    for (int r : s.reads()) {
+      int p = producer[r];
+      if (p >= first && groupOf[p] != g) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private boolean readOutside(int slot, int g, int[] groupOf) {
+    for (int j = 0; j < steps.size(); j++) {
+      if (groupOf[j] == g) {
+        continue;
+      }
+      for (int r : steps.get(j).reads()) {
+        if (r == slot) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /**
@@ -339,10 +485,10 @@ public final class Plan {
     Operand out = new Operand(outSlot, n.shape().size(), n.batched());
     Shape so = n.shape();
     if (op instanceof Unary u) {
-      return new UnaryStep(u, operand(n.arg(0)), out);
+      return new UnaryStep(u.definition(), operand(n.arg(0)), out);
     }
     if (op instanceof PowConst pc) {
-      return new UnaryStep(pc, operand(n.arg(0)), out);
+      return new UnaryStep(pc.definition(), operand(n.arg(0)), out);
     }
     if (op instanceof Binary bin) {
       Node x = n.arg(0);

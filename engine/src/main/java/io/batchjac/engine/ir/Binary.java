@@ -1,5 +1,7 @@
 package io.batchjac.engine.ir;
 
+import io.batchjac.engine.codegen.Definition;
+import io.batchjac.engine.codegen.Kernels;
 import io.batchjac.engine.tensor.Shape;
 import java.util.function.DoubleBinaryOperator;
 
@@ -14,61 +16,61 @@ import java.util.function.DoubleBinaryOperator;
  * exactly zero even where the partial is infinite or NaN.
  */
 public final class Binary extends Op {
-  private final String name;
-  private final DoubleBinaryOperator fn;
+  private final Definition definition;
   private final Partial px;
   private final Partial py;
   private final boolean strongZero;
   private final boolean quotient;
 
-  Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py) {
-    this(name, fn, px, py, false, false);
-  }
-
   /**
-   * @param strongZero the product-like op whose result is exactly 0 where {@code x} is 0, whatever
-   *     {@code y} (see {@link Elementwise#ZMUL}); its rules keep that property at every order
+   * @param definition the scalar definition; a strong-zero one ({@link Definition#strongZero()}:
+   *     a product-like op whose result is exactly 0 where {@code x} is 0, whatever {@code y}, see
+   *     {@link Elementwise#ZMUL}) gets rules that keep that property at every order
    */
-  Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero) {
-    this(name, fn, px, py, strongZero, false);
+  Binary(Definition definition, Partial px, Partial py) {
+    this(definition, px, py, false);
   }
 
-  private Binary(String name, DoubleBinaryOperator fn, Partial px, Partial py, boolean strongZero, boolean quotient) {
-    this.name = name;
-    this.fn = fn;
+  private Binary(Definition definition, Partial px, Partial py, boolean quotient) {
+    this.definition = definition;
     this.px = px;
     this.py = py;
-    this.strongZero = strongZero;
+    this.strongZero = definition.strongZero();
     this.quotient = quotient;
   }
 
   /**
-   * A division ({@code x / y}, or {@link Elementwise#ZDIV} when {@code strongZero}): its rules
+   * A division ({@code x / y}, or {@link Elementwise#ZDIV} for a strong-zero definition): its rules
    * divide the (co)tangent by y with {@code zdiv} instead of multiplying it by the partials
    * {@code 1/y} and {@code -out/y} (VJP: {@code cx = zdiv(ct, y)}, {@code cy = -(cx * out)}; JVP:
    * {@code zdiv(dx, y) - zdiv(dy, y) * out}, the product strong in the tangent for {@code /} and
    * in {@code out} for zdiv, whose value is a strong zero): two kernels instead of five per
    * division in reverse mode, one rounding fewer, the same zero-preserving semantics.
    */
-  static Binary quotient(String name, DoubleBinaryOperator fn, boolean strongZero) {
-    return new Binary(name, fn, null, null, strongZero, true);
+  static Binary quotient(Definition definition) {
+    return new Binary(definition, null, null, true);
   }
 
   @Override
   public String name() {
-    return name;
+    return definition.name();
   }
 
-  /** The scalar function (the definition; the executor runs it per element). */
+  /** The scalar definition, the source of every executable form (see {@link Elementwise}). */
+  public Definition definition() {
+    return definition;
+  }
+
+  /** The scalar function, generated from the definition (compiled on first use). */
   public DoubleBinaryOperator fn() {
-    return fn;
+    return Kernels.of(definition);
   }
 
   @Override
   public Shape shape(Shape[] args) {
     Shape s = Shape.broadcastOrNull(args[0], args[1]);
     if (s == null) {
-      throw new ShapeException(name + ": shapes " + args[0] + " and " + args[1] + " do not broadcast");
+      throw new ShapeException(name() + ": shapes " + args[0] + " and " + args[1] + " do not broadcast");
     }
     return s;
   }

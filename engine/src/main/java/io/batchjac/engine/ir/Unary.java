@@ -1,5 +1,7 @@
 package io.batchjac.engine.ir;
 
+import io.batchjac.engine.codegen.Definition;
+import io.batchjac.engine.codegen.Kernels;
 import io.batchjac.engine.tensor.Shape;
 import java.util.function.DoubleUnaryOperator;
 
@@ -17,26 +19,29 @@ public final class Unary extends Op {
     Node of(GraphBuilder b, Node x, Node y);
   }
 
-  private final String name;
-  private final DoubleUnaryOperator fn;
+  private final Definition definition;
   private final Derivative derivative;
   private final boolean linear;
 
-  Unary(String name, DoubleUnaryOperator fn, Derivative derivative, boolean linear) {
-    this.name = name;
-    this.fn = fn;
+  Unary(Definition definition, Derivative derivative, boolean linear) {
+    this.definition = definition;
     this.derivative = derivative;
     this.linear = linear;
   }
 
   @Override
   public String name() {
-    return name;
+    return definition.name();
   }
 
-  /** The scalar function (the definition; the executor runs it per element). */
+  /** The scalar definition, the source of every executable form (see {@link Elementwise}). */
+  public Definition definition() {
+    return definition;
+  }
+
+  /** The scalar function, generated from the definition (compiled on first use). */
   public DoubleUnaryOperator fn() {
-    return fn;
+    return Kernels.of(definition);
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.batchjac.engine.exec;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.batchjac.engine.codegen.ElementKernel;
+import io.batchjac.engine.codegen.Kernels;
 import io.batchjac.engine.ir.Binary;
 import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.ir.Unary;
@@ -55,15 +57,15 @@ class LoopsTest {
           double[] o = new double[n + 10];
           Tiles t = new Tiles();
           String what = op.name() + " n=" + n + " offsets " + java.util.Arrays.toString(off);
-          Loops.vv(Loops.code(op), op.fn(), a, off[0], b, off[1], o, off[2], n, t);
+          Loops.vv(Kernels.of(op.definition()), a, off[0], b, off[1], o, off[2], n, t);
           for (int i = 0; i < n; i++) {
             assertBits(op.fn().applyAsDouble(a[off[0] + i], b[off[1] + i]), o[off[2] + i], "vv " + what);
           }
-          Loops.vs(Loops.code(op), op.fn(), a, off[0], s, o, off[2], n, t);
+          Loops.vs(Kernels.of(op.definition()), a, off[0], s, o, off[2], n, t);
           for (int i = 0; i < n; i++) {
             assertBits(op.fn().applyAsDouble(a[off[0] + i], s), o[off[2] + i], "vs " + what);
           }
-          Loops.sv(Loops.code(op), op.fn(), s, b, off[1], o, off[2], n, t);
+          Loops.sv(Kernels.of(op.definition()), s, b, off[1], o, off[2], n, t);
           for (int i = 0; i < n; i++) {
             assertBits(op.fn().applyAsDouble(s, b[off[1] + i]), o[off[2] + i], "sv " + what);
           }
@@ -80,7 +82,7 @@ class LoopsTest {
         double[] a = values(p * reps + 4);
         double[] b = values(p + 4);
         double[] o = new double[p * reps + 4];
-        Loops.vRepeat(Loops.code(op), op.fn(), a, 3, b, 1, o, 2, p, reps, new Tiles());
+        Loops.vRepeat(Kernels.of(op.definition()), a, 3, b, 1, o, 2, p, reps, new Tiles());
         for (int r = 0; r < reps; r++) {
           for (int i = 0; i < p; i++) {
             assertBits(op.fn().applyAsDouble(a[3 + r * p + i], b[1 + i]), o[2 + r * p + i],
@@ -99,7 +101,7 @@ class LoopsTest {
         for (int[] off : OFFSETS) {
           double[] x = values(n + 10);
           double[] o = new double[n + 10];
-          Loops.unary(op, x, off[0], o, off[2], n, new Tiles());
+          Loops.unary(Kernels.of(op.definition()), x, off[0], o, off[2], n, new Tiles());
           for (int i = 0; i < n; i++) {
             assertBits(fn.applyAsDouble(x[off[0] + i]), o[off[2] + i], op.name() + " n=" + n + " at " + i);
           }
@@ -113,9 +115,10 @@ class LoopsTest {
     double[] x = values(300);
     for (double c : new double[] {0, 1, 2, 3, 4, 5, -1, -2, -3, 7, 8, 0.5, -0.5, 9, 2.5}) {
       double[] o = new double[300];
-      Loops.powConst(c, x, 0, o, 0, 300, new Tiles());
+      ElementKernel k = Kernels.of(new io.batchjac.engine.ir.PowConst(c).definition());
+      Loops.unary(k, x, 0, o, 0, 300, new Tiles());
       double[] staged = new double[300];
-      Loops.powConst(c, x, 0, staged, 1, 299, new Tiles());
+      Loops.unary(k, x, 0, staged, 1, 299, new Tiles());
       for (int i = 0; i < 299; i++) {
         assertBits(o[i], staged[i + 1], "x^" + c + " staged at " + i);
       }

@@ -20,8 +20,9 @@ class PlanSharedValuesTest {
     Node y = b.add(b.sin(x0), b.mul(b.sin(again), b.cos(x0)));
     b.output("y", y);
     b.output("s", b.sin(again));                          // an output that is also a shared value
-    Plan p = Plan.compile(b.build());
-    // slice, sin+cos (one fused step), mul, add: the second slice and both repeated sins are not steps
+    io.batchjac.engine.ir.Graph g = b.build();
+    Plan p = Plan.compile(g, g.outputs().stream().map(io.batchjac.engine.ir.Graph.Output::node).toList(), false);
+    // without fusion: slice, sin+cos (one fused step), mul, add: the second slice and both repeated sins are not steps
     assertEquals(4, p.stepCount(), p.describe());
     assertTrue(p.describe().contains("SinCosStep"), p.describe());
 

@@ -1,0 +1,290 @@
+package io.batchjac.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.batchjac.engine.api.Backend;
+import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.PreparedOp;
+import io.batchjac.engine.exec.Binding;
+import io.batchjac.engine.exec.Executor;
+import io.batchjac.engine.exec.Plan;
+import io.batchjac.engine.ir.Binary;
+import io.batchjac.engine.ir.Elementwise;
+import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.ir.GraphBuilder;
+import io.batchjac.engine.ir.Node;
+import io.batchjac.engine.ir.PowConst;
+import io.batchjac.engine.ir.Unary;
+import io.batchjac.engine.lang.SpecParser;
+import io.batchjac.engine.tensor.Shape;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Fused plans (generated code per group of elementwise steps) against the step-by-step
+ * interpreter, bitwise: on every primitive of the table with NaN, infinities, signed zeros and
+ * strong zeros; on randomly generated specs and their derivatives; on the shipped examples; on
+ * 1 and 2 threads and small and large chunks.
+ */
+class FusionTest {
+  private static final Executor[] EXECUTORS = {new Executor(1, 64), new Executor(2, 1 << 16), new Executor(2, 333)};
+
+  private static double special(SplittableRandom r) {
+    return switch (r.nextInt(12)) {
+      case 0 -> 0.0;
+      case 1 -> -0.0;
+      case 2 -> Double.POSITIVE_INFINITY;
+      case 3 -> Double.NEGATIVE_INFINITY;
+      case 4 -> Double.NaN;
+      case 5 -> r.nextDouble(-1e6, 1e6);
+      case 6 -> Double.MIN_VALUE;
+      default -> r.nextDouble(-3, 3);
+    };
+  }
+
+  private static void assertBitwise(double[] want, double[] got, String what) {
+    assertEquals(want.length, got.length, what + ": lengths");
+    for (int i = 0; i < want.length; i++) {
+      if (Double.doubleToRawLongBits(want[i]) != Double.doubleToRawLongBits(got[i])) {
+        assertEquals(Double.doubleToLongBits(want[i]), Double.doubleToLongBits(got[i]),
+            what + ": value " + i + " unfused " + want[i] + " fused " + got[i]);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ primitives
+
+  /** Runs a plan on inputs x and y (each of {@code width} values per sample) into its outputs. */
+  private static List<double[]> run(Plan p, Graph g, Executor ex, double[] x, double[] y, int width, int batch) {
+    Binding[] in = new Binding[g.inputs().size()];
+    in[0] = Binding.contiguous(x, 0, width, width);
+    if (in.length > 1) {
+      in[1] = Binding.contiguous(y, 0, width, width);
+    }
+    List<double[]> outs = new ArrayList<>();
+    Binding[] ob = new Binding[g.outputs().size()];
+    for (int i = 0; i < ob.length; i++) {
+      int size = g.outputs().get(i).node().shape().size();
+      double[] o = new double[size * batch + 3];
+      outs.add(o);
+      ob[i] = Binding.contiguous(o, 3, size, size); // at an offset: fused code copies out at any offset
+    }
+    ex.run(p, batch, in, ob);
+    return outs;
+  }
+
+  /** Runs {@code check} with fused groups computed per element in registers, then per member on tiles. */
+  private static void inBothFusedForms(Runnable check) {
+    String before = System.getProperty("batchjac.fusion.registers");
+    try {
+      for (String registers : new String[] {"true", "false"}) {
+        System.setProperty("batchjac.fusion.registers", registers);
+        check.run();
+      }
+    } finally {
+      if (before == null) {
+        System.clearProperty("batchjac.fusion.registers");
+      } else {
+        System.setProperty("batchjac.fusion.registers", before);
+      }
+    }
+  }
+
+  private static void compareOnPrimitives(Graph g, String what) {
+    inBothFusedForms(() -> compareOnPrimitivesOnce(g, what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+  }
+
+  private static void compareOnPrimitivesOnce(Graph g, String what) {
+    List<Node> outs = g.outputs().stream().map(Graph.Output::node).toList();
+    Plan fused = Plan.compile(g, outs, true);
+    Plan plain = Plan.compile(g, outs, false);
+    assertTrue(fused.describe().contains("FusedStep"), what + ": nothing fused\n" + fused.describe());
+    SplittableRandom r = new SplittableRandom(what.hashCode());
+    int width = 5;
+    for (int batch : new int[] {1, 7, 700}) {
+      double[] x = new double[batch * width];
+      double[] y = new double[batch * width];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = special(r);
+        y[i] = special(r);
+      }
+      for (Executor ex : EXECUTORS) {
+        List<double[]> want = run(plain, g, ex, x, y, width, batch);
+        List<double[]> got = run(fused, g, ex, x, y, width, batch);
+        for (int i = 0; i < want.size(); i++) {
+          assertBitwise(want.get(i), got.get(i), what + " output " + i + " batch " + batch);
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyUnaryPrimitiveAndConstantPower() {
+    List<Unary> ops = new ArrayList<>(Elementwise.unaries().values());
+    for (Unary u : ops) {
+      GraphBuilder b = new GraphBuilder();
+      Node x = b.input("x", Shape.of(5));
+      Node y = b.input("y", Shape.of(5));
+      Node v = b.apply(u, b.add(x, y));
+      b.output("v", v);                                  // written out and used on
+      b.output("w", b.zmul(b.apply(u, b.neg(x)), v));    // an internal value, a strong-zero product
+      compareOnPrimitives(b.build(), u.name());
+    }
+    for (double c : new double[] {0, 2, 3, 4, 5, -1, -2, -3, 7, 8, 0.5, -0.5, 9, 2.5, -1.5}) {
+      GraphBuilder b = new GraphBuilder();
+      Node x = b.input("x", Shape.of(5));
+      Node y = b.input("y", Shape.of(5));
+      b.output("v", b.sub(b.apply(new PowConst(c), b.mul(x, y)), y));
+      compareOnPrimitives(b.build(), "^" + c);
+    }
+  }
+
+  @Test
+  void everyBinaryPrimitiveWithArraysAndScalars() {
+    double[] scalars = {0.0, -0.0, 2.5, -1, Double.POSITIVE_INFINITY, Double.NaN};
+    for (Binary op : Elementwise.binaries().values()) {
+      for (double s : scalars) {
+        GraphBuilder b = new GraphBuilder();
+        Node x = b.input("x", Shape.of(5));
+        Node y = b.input("y", Shape.of(5));
+        Node nx = b.neg(x);
+        b.output("vv", b.apply(op, nx, b.neg(y)));
+        b.output("vs", b.apply(op, b.neg(nx), b.constant(io.batchjac.engine.tensor.Tensor.scalar(s))));
+        b.output("sv", b.neg(b.apply(op, b.constant(io.batchjac.engine.tensor.Tensor.scalar(s)), nx)));
+        b.output("same", b.apply(op, nx, nx));
+        compareOnPrimitives(b.build(), op.name() + " with " + s);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ whole operations
+
+  /** Runs {@code make}'s operation compiled with and without fusion on every executor: bitwise equal. */
+  private static void compareOps(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
+    inBothFusedForms(() -> compareOpsOnce(make, width, batch, seed,
+        what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+  }
+
+  private static void compareOpsOnce(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
+    String before = System.getProperty("batchjac.fusion");
+    PreparedOp fused;
+    PreparedOp plain;
+    try {
+      System.setProperty("batchjac.fusion", "true");
+      fused = make.get();
+      System.setProperty("batchjac.fusion", "false");
+      plain = make.get();
+    } finally {
+      if (before == null) {
+        System.clearProperty("batchjac.fusion");
+      } else {
+        System.setProperty("batchjac.fusion", before);
+      }
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] x = new double[width * batch];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextInt(20) == 0 ? special(r) : r.nextDouble(-2, 2);
+    }
+    double[] extra = fused.extraWidth() == 0 ? null : new double[fused.extraWidth() * batch];
+    if (extra != null) {
+      for (int i = 0; i < extra.length; i++) {
+        extra[i] = r.nextInt(10) == 0 ? 0.0 : r.nextDouble(-1, 1);
+      }
+    }
+    for (Executor ex : EXECUTORS) {
+      assertBitwise(plain.run(ex, x, width, extra, batch), fused.run(ex, x, width, extra, batch), what);
+    }
+  }
+
+  private static final String[] UNARY = {"sin", "cos", "tan", "atan", "tanh", "exp", "expm1", "log", "log1p",
+      "sqrt", "cbrt", "abs", "sign", "erf", "sigmoid", "relu", "softplus", "sinh", "asin"};
+  private static final String[] BINARY_FN = {"atan2", "pow", "hypot", "min", "max"};
+  private static final String[] OPERATORS = {"+", "-", "*", "/"};
+
+  /** A random expression in x (4 values) of the spec language. */
+  private static String expression(SplittableRandom r, int depth) {
+    if (depth == 0 || r.nextInt(6) == 0) {
+      return switch (r.nextInt(4)) {
+        case 0 -> "x";
+        case 1 -> "x[" + r.nextInt(4) + "]";
+        case 2 -> Double.toString(Math.round(r.nextDouble(-3, 3) * 4) / 4.0).replace("-", "0-");
+        default -> "(x * x[" + r.nextInt(4) + "])";
+      };
+    }
+    return switch (r.nextInt(7)) {
+      case 0, 1 -> UNARY[r.nextInt(UNARY.length)] + "(" + expression(r, depth - 1) + ")";
+      case 2 -> BINARY_FN[r.nextInt(BINARY_FN.length)] + "(" + expression(r, depth - 1) + ", "
+          + expression(r, depth - 1) + ")";
+      case 3 -> "(" + expression(r, depth - 1) + ")^" + (r.nextInt(5) - 1);
+      case 4 -> "where(" + expression(r, depth - 1) + " > 0, " + expression(r, depth - 1) + ", "
+          + expression(r, depth - 1) + ")";
+      default -> "(" + expression(r, depth - 1) + " " + OPERATORS[r.nextInt(OPERATORS.length)] + " "
+          + expression(r, depth - 1) + ")";
+    };
+  }
+
+  @Test
+  void randomSpecsAndTheirDerivatives() {
+    SplittableRandom r = new SplittableRandom(14);
+    for (int t = 0; t < 15; t++) {
+      String text = "input x[4]\nh = " + expression(r, 4) + "\noutput y = " + expression(r, 3)
+          + " + h * x\noutput s = sum(h * " + expression(r, 2) + ")\n";
+      Graph f;
+      try {
+        f = SpecParser.parseInline(text).graph();
+      } catch (RuntimeException e) {
+        throw new AssertionError("generated spec does not parse:\n" + text, e);
+      }
+      String what = "spec " + t + ":\n" + text;
+      compareOps(() -> PreparedOp.evaluate(f), 4, 300, t, what + " evaluate");
+      compareOps(() -> PreparedOp.jacobian(f, Backend.reverse(), Engine.Wrt.inputs()), 4, 300, t, what + " reverse");
+      compareOps(() -> PreparedOp.jacobian(f, Backend.forward(), Engine.Wrt.inputs()), 4, 300, t, what + " forward");
+      compareOps(() -> PreparedOp.vjp(f, Engine.Wrt.inputs()), 4, 300, t, what + " vjp");
+    }
+  }
+
+  private static Path examples() {
+    for (Path p : new Path[] {Path.of("../conf/examples"), Path.of("conf/examples")}) {
+      if (Files.isDirectory(p)) {
+        return p;
+      }
+    }
+    throw new AssertionError("conf/examples not found");
+  }
+
+  private static Graph example(String name) {
+    return SpecParser.parseFile(examples().resolve(name)).graph();
+  }
+
+  @Test
+  void shippedWorkloads() {
+    Graph borehole = example("borehole.fn");
+    compareOps(() -> PreparedOp.jacobian(borehole, Backend.reverse(), Engine.Wrt.inputs()), 8, 2000, 1, "borehole");
+    Graph ishigami = example("ishigami.fn");
+    compareOps(() -> PreparedOp.jacobian(ishigami, Backend.auto(), Engine.Wrt.inputs()), 3, 2000, 2, "ishigami");
+    compareOps(() -> PreparedOp.hessian(ishigami, Backend.auto(), Engine.Wrt.inputs()), 3, 500, 3, "ishigami hessian");
+    Graph mlp = example("mlp.fn");
+    compareOps(() -> PreparedOp.jacobian(mlp, Backend.reverse(), Engine.Wrt.inputs()), 16, 600, 4, "mlp reverse");
+    compareOps(() -> PreparedOp.jacobian(mlp, Backend.forward(), Engine.Wrt.inputs()), 16, 600, 5, "mlp forward");
+    compareOps(() -> PreparedOp.jvp(mlp, Engine.Wrt.inputs()), 16, 600, 6, "mlp jvp");
+    Graph pinn = example("pinn_heat.fn");
+    int pinnWidth = pinn.inputs().stream().mapToInt(n -> n.shape().size()).sum();
+    compareOps(() -> PreparedOp.jacobian(pinn, Backend.auto(), Engine.Wrt.params("W1", "b1", "W2", "b2", "W3", "b3")),
+        pinnWidth, 300, 7, "pinn_heat");
+    Graph penalty = example("jacobian_penalty.fn");
+    compareOps(() -> PreparedOp.jacobian(penalty, Backend.auto(), Engine.Wrt.params("W1")), 16, 100, 8,
+        "jacobian_penalty");
+    for (String name : new String[] {"gfunction.fn", "hvp.fn", "scalar_mlp.fn", "wide.fn"}) {
+      Graph g = example(name);
+      int width = g.inputs().stream().mapToInt(n -> n.shape().size()).sum();
+      compareOps(() -> PreparedOp.jacobian(g, Backend.auto(), Engine.Wrt.inputs()), width, 200, 9, name);
+    }
+  }
+}
