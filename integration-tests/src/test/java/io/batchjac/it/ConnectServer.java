@@ -48,6 +48,9 @@ final class ConnectServer implements AutoCloseable {
         "-Dspark.driver.host=127.0.0.1",
         "-Dspark.driver.bindAddress=127.0.0.1",
         "-Dspark.sql.shuffle.partitions=2",
+        // specs from Connect clients are data: they may read the examples and the ONNX fixtures only
+        "-Dspark.batchjac.files.allowed=" + ClusterEnv.repoRoot().resolve("conf/examples") + ","
+            + ClusterEnv.repoRoot().resolve("engine/src/test/resources/onnx"),
         "org.apache.spark.sql.connect.service.SparkConnectServer"));
     Path log = dir.resolve("server.log");
     ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
