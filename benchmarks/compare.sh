@@ -2,7 +2,8 @@
 # batchjac vs PyTorch, side by side, in ONE run (issue 8): measures this machine's dgemm rate and
 # memory bandwidth, runs our JMH suite (EngineBenchmark: the issue's workloads; BaselineBenchmark:
 # hand-written analytic and Hipparchus; SweepBenchmark: B = 1e3 ... 1e6), the user's command
-# `bin/batchjac bench` on default settings for the same workloads (issue 14 item 8), then the PyTorch peer
+# `bin/batchjac bench` on default settings for the same workloads (issue 14 item 8: the report's headline
+# table, anchors, roofline and targets use these; JMH has its own table), then the PyTorch peer
 # (benchmarks/peers/torch_bench.py, every full-batch route), and writes
 #   benchmarks/results/compare.md, compare-throughput.png, compare-sweep.png
 # plus the raw results in benchmarks/results/raw/ (limits.json, jmh.json, bench.jsonl, torch.json).
@@ -28,7 +29,7 @@ quick=false
 for a in "$@"; do
   case "$a" in
     --quick) quick=true; results="$results/quick" ;;
-    -h|--help) sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: error: unknown option '$a' (usage: benchmarks/compare.sh [--quick])" >&2; exit 2 ;;
   esac
 done
