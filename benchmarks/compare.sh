@@ -29,7 +29,7 @@ quick=false
 for a in "$@"; do
   case "$a" in
     --quick) quick=true; results="$results/quick" ;;
-    -h|--help) sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "compare.sh: error: unknown option '$a' (usage: benchmarks/compare.sh [--quick])" >&2; exit 2 ;;
   esac
 done
