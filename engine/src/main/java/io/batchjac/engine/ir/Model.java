@@ -81,6 +81,16 @@ public final class Model {
     return List.copyOf(params.values());
   }
 
+  /** The caller's param {@code NAME.P} for the model's param named {@code param}, or null. */
+  public Node param(String param) {
+    for (Map.Entry<Node, Node> e : params.entrySet()) {
+      if (e.getKey().name().equals(param)) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
   /** The model's inputs as a call signature, e.g. {@code net(x[4], t)}. */
   public String signature() {
     StringBuilder sb = new StringBuilder(name).append('(');

@@ -9,7 +9,7 @@ import java.util.function.Function;
  * Lowers the derivative operators {@code grad(e, v)}, {@code jacobian(e, v)}, {@code jvp(e, v, u)},
  * {@code vjp(e, v, w)} and {@code hessian(e, v)} to the {@link GraphBuilder} operators of the same
  * names (semantics there). The variable {@code v} must be the name of an {@code input} or a
- * {@code param}; anything else (a binding, an output, a built-in constant, an expression) is an
+ * {@code param}, or a model's param {@code NAME.P}; anything else (a binding, an output, a built-in constant, an expression) is an
  * error at the argument. Shape errors (a non-scalar {@code e} for grad or hessian, a {@code u} or
  * {@code w} of the wrong shape) are reported at the call with both shapes.
  */
@@ -45,7 +45,10 @@ final class DerivativeCalls {
 
   /** The leaf named by the second argument. */
   private Node variable(Expr.Call c, Expr arg) {
-    String expected = c.name() + ": expected the name of an input or a param to differentiate with respect to";
+    String expected = c.name() + ": expected the name of an input, a param or a model's param (NAME.P) to differentiate with respect to";
+    if (arg instanceof Expr.Member) {
+      return lower.apply(arg); // a model's param NAME.P (errors at the argument)
+    }
     if (!(arg instanceof Expr.Name name)) {
       throw src.error(arg.at(), expected + " but found an expression (" + arg.at().describe()
           + "); differentiate with respect to the input or param it is computed from");

@@ -25,6 +25,18 @@ sealed interface Expr {
     }
   }
 
+  /**
+   * A model's param, {@code NAME.P} ({@code at} is the model's name, {@code path} the names after
+   * it: one for a param of NAME, more for a param of a model NAME loads, {@code NAME.INNER.P}): the
+   * param every call of model NAME shares.
+   */
+  record Member(Token at, List<Token> path) implements Expr {
+    /** The param's name inside the model: the path joined with dots. */
+    String param() {
+      return String.join(".", path.stream().map(Token::text).toList());
+    }
+  }
+
   /** A string literal (only meaningful as the argument of {@code load}). */
   record Str(Token at) implements Expr {}
 

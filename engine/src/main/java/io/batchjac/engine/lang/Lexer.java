@@ -18,7 +18,7 @@ import java.util.List;
  * at its position.
  */
 final class Lexer {
-  private static final String SINGLE = "+-*/^@()[],:~";
+  private static final String SINGLE = "+-*/^@()[],:~.";
 
   private final SourceText src;
   private final String s;

@@ -155,6 +155,8 @@ final class Lowering {
     }
     if (e instanceof Expr.Name n) {
       return name(n);
+    } else if (e instanceof Expr.Member m) {
+      return member(m);
     } else if (e instanceof Expr.Unary u) {
       Node x = lower(u.operand());
       return u.op().equals("-") ? guard(u.at(), () -> b.neg(x)) : x;
@@ -181,6 +183,16 @@ final class Lowering {
       throw src.error(c.at(), "'" + c.name() + "' is used before its definition at line " + later.line());
     }
     return calls.call(c, scope::containsKey);
+  }
+
+  /** A model's param {@code NAME.P}. */
+  private Node member(Expr.Member m) {
+    String model = m.at().text();
+    Token later = everywhere.get(model);
+    if (!models.isModel(model) && !scope.containsKey(model) && later != null) {
+      throw src.error(m.at(), "'" + model + "' is used before its definition at line " + later.line());
+    }
+    return models.param(m, scope.containsKey(model));
   }
 
   private Node name(Expr.Name n) {

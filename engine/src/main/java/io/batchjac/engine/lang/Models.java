@@ -136,6 +136,29 @@ final class Models {
     return Guard.at(src, c.at(), () -> model.call(args));
   }
 
+  /**
+   * The param {@code NAME.P} of a declared model NAME (the node every call of it shares).
+   *
+   * @param isValue whether NAME names a value of the spec (an input, param or binding) instead
+   */
+  Node param(Expr.Member m, boolean isValue) {
+    String name = m.at().text();
+    Declared d = declared.get(name);
+    if (d == null) {
+      throw src.error(m.at(), "'" + name + "." + m.param() + "': " + (isValue
+          ? "'" + name + "' is a value, not a model; '.' only reaches a model's params (NAME.P)"
+          : "unknown model '" + name + "'" + Suggest.didYouMean(name, List.copyOf(declared.keySet()))));
+    }
+    Node p = d.model().param(m.param());
+    if (p == null) {
+      List<String> names = d.model().graph().params().stream().map(Node::name).toList();
+      throw src.error(m.path().get(0), "model '" + name + "' has no param '" + m.param() + "'"
+          + (names.isEmpty() ? " (it has no params)" : Suggest.didYouMean(m.param(), names)
+              + "; its params: " + String.join(", ", names)));
+    }
+    return p;
+  }
+
   /** The error for a model named where a value is expected. */
   SpecException usedAsValue(Expr.Name n) {
     Model model = declared.get(n.name()).model();

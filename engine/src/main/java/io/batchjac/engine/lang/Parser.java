@@ -273,6 +273,24 @@ final class Parser {
     return new Expr.IndexItem(null, lo, colon, hi);
   }
 
+  /** {@code NAME.P} or {@code NAME.INNER.P}: a model's param (at the first '.'). */
+  private Expr member(Token model) {
+    List<Token> path = new ArrayList<>();
+    StringBuilder seen = new StringBuilder(model.text());
+    while (peek().is(".")) {
+      pos++;
+      Token next = peek();
+      if (next.kind() != Token.Kind.IDENT) {
+        throw src.error(next, "expected the name of a param after '" + seen + ".' (a model's param is written "
+            + "NAME.P) but found " + next.describe());
+      }
+      pos++;
+      path.add(next);
+      seen.append('.').append(next.text());
+    }
+    return new Expr.Member(model, path);
+  }
+
   private Expr atom() {
     Token t = peek();
     switch (t.kind()) {
@@ -291,6 +309,9 @@ final class Parser {
         pos++;
         if (peek().is("(")) {
           return call(t);
+        }
+        if (peek().is(".")) {
+          return member(t);
         }
         return new Expr.Name(t);
       }

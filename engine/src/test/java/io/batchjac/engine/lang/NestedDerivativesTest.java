@@ -203,13 +203,13 @@ class NestedDerivativesTest {
   @Test
   void errorsNameWhatIsAllowedAndWhatWasFound() {
     assertError("input x\nh = x * 2\noutput grad(h^2, h)",
-        "<inline>:3:18: grad: expected the name of an input or a param to differentiate with respect to"
+        "<inline>:3:18: grad: expected the name of an input, a param or a model's param (NAME.P) to differentiate with respect to"
             + " but 'h' is a binding (a computed value); differentiate with respect to the input or param it is computed from");
     assertError("input x\noutput grad(x^2, x * 2)",
-        "<inline>:2:20: grad: expected the name of an input or a param to differentiate with respect to"
+        "<inline>:2:20: grad: expected the name of an input, a param or a model's param (NAME.P) to differentiate with respect to"
             + " but found an expression ('*'); differentiate with respect to the input or param it is computed from");
     assertError("input x\noutput grad(x^2, pi)",
-        "<inline>:2:18: grad: expected the name of an input or a param to differentiate with respect to"
+        "<inline>:2:18: grad: expected the name of an input, a param or a model's param (NAME.P) to differentiate with respect to"
             + " but found the built-in constant 'pi'");
     assertError("input x[2]\noutput grad(x * 2, x)",
         "<inline>:2:8: grad: the differentiated value must be a scalar, but it has shape [2] (use jacobian for a non-scalar value)");
