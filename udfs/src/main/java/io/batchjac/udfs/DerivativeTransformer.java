@@ -1,5 +1,6 @@
 package io.batchjac.udfs;
 
+import io.batchjac.engine.api.Operation;
 import io.batchjac.engine.api.SpecLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -330,25 +331,13 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     }
     String m = getMode();
     String b = getBackend();
-    if (m.equals("jvp") && b.equals("reverse")) {
-      throw new IllegalArgumentException(who + ": mode jvp runs in forward mode; backend 'reverse' is not "
-          + "available for it (use mode vjp for reverse mode, or backend auto/forward)");
-    }
-    if (m.equals("vjp") && b.equals("forward")) {
-      throw new IllegalArgumentException(who + ": mode vjp runs in reverse mode; backend 'forward' is not "
-          + "available for it (use mode jvp for forward mode, or backend auto/reverse)");
-    }
-    if ((m.equals("gradient") || m.equals("hessian")) && cs.outputSize() != 1) {
-      throw new IllegalArgumentException(who + ": mode " + m + " needs a function with exactly one output value, "
-          + "but " + cs.name() + " has " + cs.outputSize() + " (outputs " + cs.describeOutputs() + ")"
-          + (m.equals("gradient") ? "; use mode jacobian" : ""));
-    }
+    Operation op = Operation.parse(m);
     String in = require(getInputCol(), "inputCol", "setInputCol(column)");
     requireArrayColumn(schema, in, "input", who);
     String tangent = null;
-    if (m.equals("jvp") || m.equals("vjp")) {
+    if (op.extraWidth(1, 1) > 0) {
       tangent = require(getTangentCol(), "tangentCol", "setTangentCol(column) for mode " + m);
-      requireArrayColumn(schema, tangent, m.equals("jvp") ? "tangent" : "cotangent", who);
+      requireArrayColumn(schema, tangent, op == Operation.JVP ? "tangent" : "cotangent", who);
     }
     String out = getOutputCol();
     for (String name : schema.fieldNames()) {
@@ -357,10 +346,10 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
             + "choose another name with setOutputCol");
       }
     }
-    boolean matrix = m.equals("jacobian") || m.equals("hessian");
+    boolean matrix = cs.matrixRows(op) > 0;
     StructType outSchema = schema.add(out, matrix ? SparkInternals.MATRIX : SparkInternals.VECTOR, true);
     BatchPlan p = new BatchPlan(who, src, safety, m, b, in, tangent, getBatchSize(), outSchema);
-    return p.withinLimits(cs);
+    return p.checked(cs);
   }
 
   private String require(String value, String param, String how) {
