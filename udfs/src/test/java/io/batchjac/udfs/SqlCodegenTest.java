@@ -3,6 +3,7 @@ package io.batchjac.udfs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -77,6 +78,35 @@ class SqlCodegenTest {
     assertArrayEquals(new double[] {Math.cos(2), -Math.sin(2)}, TestSupport.vector(r.get(0)), 1e-15);
     assertArrayEquals(new double[] {Math.cos(2.5), -Math.sin(2.5)}, TestSupport.vector(r.get(1)), 1e-15);
     assertEquals("gradient(spec, xi)", spark.sql(query).columns()[0], "the column is named as the call");
+  }
+
+  @Test
+  void withoutGeneratedCodeTheResultsAndErrorsAreTheSame() {
+    String query = "SELECT gradient('" + SPEC + "', x), jvp('" + SPEC + "', x, u) FROM points ORDER BY id";
+    List<Row> generated = spark.sql(query).collectAsList();
+    String wrong = "SELECT gradient('" + SPEC + "', array(x[0], x[1], 3.0)) FROM points";
+    String generatedError = assertThrows(Exception.class, () -> spark.sql(wrong).collectAsList()).getMessage();
+    try {
+      spark.conf().set("spark.sql.codegen.wholeStage", "false");
+      spark.conf().set("spark.sql.codegen.factoryMode", "NO_CODEGEN");
+      assertFalse(codegen(query).contains("/* literal */).row2("), "interpreted");
+      List<Row> interpreted = spark.sql(query).collectAsList();
+      assertEquals(generated.size(), interpreted.size());
+      for (int i = 0; i < generated.size(); i++) {
+        for (int c = 0; c < 2; c++) {
+          assertArrayEquals(TestSupport.vector(generated.get(i).get(c)), TestSupport.vector(interpreted.get(i).get(c)),
+              0.0, "row " + i);
+        }
+      }
+      String interpretedError = assertThrows(Exception.class, () -> spark.sql(wrong).collectAsList()).getMessage();
+      for (String m : List.of(generatedError, interpretedError)) {
+        assertTrue(m.contains("FAILED_EXECUTE_UDF") && m.contains("gradient: x has 3 values but the function <inline> "
+            + "takes 2 (inputs x[2]): the values from position 3 on are extra"), m);
+      }
+    } finally {
+      spark.conf().unset("spark.sql.codegen.wholeStage");
+      spark.conf().unset("spark.sql.codegen.factoryMode");
+    }
   }
 
   @Test
