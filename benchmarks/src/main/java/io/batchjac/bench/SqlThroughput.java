@@ -5,7 +5,6 @@ import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.lang.SpecParser;
 import io.batchjac.engine.tensor.Npy;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
@@ -16,6 +15,12 @@ import io.batchjac.jobs.core.SpecBundle;
 import io.batchjac.udfs.BatchjacExtensions;
 import io.batchjac.udfs.DerivativeTransformer;
 import io.batchjac.udfs.SafetyConf;
+import io.batchjac.udfs.SpecCache;
+import io.batchjac.udfs.SpecSource;
+import io.batchjac.udfs.SqlFunction;
+import io.batchjac.udfs.SqlKernel;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.unsafe.types.UTF8String;
 import java.util.Arrays;
 import java.util.Locale;
 import org.apache.spark.sql.Dataset;
@@ -43,10 +48,8 @@ public final class SqlThroughput {
     int rows = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     String spec = Workload.examples().resolve("borehole.fn").toString();
     System.out.println("CPU: " + cpuModel() + ", " + Runtime.getRuntime().availableProcessors() + " cores; Spark local[2]");
-    Graph borehole = SpecParser.parseFile(java.nio.file.Path.of(spec)).graph();
-    perRowWithoutSpark("compiled per-row gradient (Borehole)", borehole, io.batchjac.engine.api.Operation.GRADIENT);
-    perRowWithoutSpark("compiled per-row evaluate (" + TRIVIAL + ")", SpecParser.parse(TRIVIAL, "<inline>", null).graph(),
-        io.batchjac.engine.api.Operation.EVALUATE);
+    perRowWithoutSpark("gradient (Borehole)", spec, SqlFunction.GRADIENT);
+    perRowWithoutSpark("evaluate (" + TRIVIAL + ")", TRIVIAL, SqlFunction.EVALUATE);
     SparkSession spark = SparkSession.builder().master("local[2]").appName("sql-throughput")
         .config("spark.ui.enabled", "false").config(SafetyConf.FILES_ALLOWED, Workload.examples().toString())
         .withExtensions(new BatchjacExtensions()).getOrCreate();
@@ -132,25 +135,46 @@ public final class SqlThroughput {
         what, rows, s[0], rows / s[0], s[RUNS / 2], rows / s[RUNS / 2]);
   }
 
-  /** One thread, no Spark: a compiled operation run one row at a time, as a SQL function runs it. */
-  private static void perRowWithoutSpark(String what, Graph f, io.batchjac.engine.api.Operation op) {
+  /**
+   * One thread, no Spark around it: a compiled operation run one row at a time as a SQL function
+   * runs it (the row copied out of its array, {@code PreparedOp.run} for a batch of one), and the
+   * SQL function's kernel ({@link SqlKernel}: what Spark's generated code calls per row, Spark's
+   * {@code ArrayData} in and out) on the same rows, measured in turns; the difference is the
+   * kernel's own cost per row.
+   */
+  private static void perRowWithoutSpark(String what, String spec, SqlFunction function) {
+    Graph f = SpecCache.get(SpecSource.resolve(spec, SafetyConf.unrestricted()), SafetyConf.unrestricted()).graph();
     PreparedOp prepared = new Engine(new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES))
-        .prepare(f, op, io.batchjac.engine.api.Backend.auto(), Engine.Wrt.inputs());
+        .prepare(f, function.operation(), io.batchjac.engine.api.Backend.auto(), Engine.Wrt.inputs());
+    SqlKernel kernel = SqlKernel.withFixedSpec(function, spec);
+    UTF8String specText = UTF8String.fromString(spec);
     Executor one = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
     int n = f.inputSize();
     double[] xs = new Sampler(f, 3).draw(0, 1000);
+    UnsafeArrayData[] arrays = new UnsafeArrayData[1000];
+    for (int i = 0; i < arrays.length; i++) {
+      arrays[i] = UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(xs, i * n, i * n + n));
+    }
     double sink = 0;
     int rows = 400_000;
-    double best = Double.MAX_VALUE;
+    double engine = Double.MAX_VALUE;
+    double viaKernel = Double.MAX_VALUE;
     for (int rep = 0; rep < 5; rep++) {
       long t0 = System.nanoTime();
       for (int i = 0; i < rows; i++) {
         double[] row = Arrays.copyOfRange(xs, (i % 1000) * n, (i % 1000) * n + n);
         sink += prepared.run(one, row, n, null, 1)[0];
       }
-      best = Math.min(best, (System.nanoTime() - t0) / (double) rows);
+      long t1 = System.nanoTime();
+      for (int i = 0; i < rows; i++) {
+        sink += kernel.row2(specText, arrays[i % 1000]).getDouble(0);
+      }
+      long t2 = System.nanoTime();
+      engine = Math.min(engine, (t1 - t0) / (double) rows);
+      viaKernel = Math.min(viaKernel, (t2 - t1) / (double) rows);
     }
-    System.out.printf(Locale.ROOT, "%s, 1 thread, no Spark: best %.0f ns/row (%,.0f rows/s)%n", what, best, 1e9 / best);
+    System.out.printf(Locale.ROOT, "%s, 1 thread, no Spark: engine run %.0f ns/row (%,.0f rows/s); "
+        + "SQL kernel %.0f ns/row: its own cost %.0f ns/row%n", what, engine, 1e9 / engine, viaKernel, viaKernel - engine);
     if (sink == 42) {
       System.out.println();
     }

@@ -24,9 +24,10 @@ import org.apache.spark.unsafe.Platform;
  * result appended. Rows whose input (or tangent) is null are left out of the batch and get a
  * null result.
  *
- * <p>The input and tangent are read from columns {@code xCol} and {@code tCol}, which
- * {@link DerivativeTransformer#transform} adds as {@code array<double>} casts of the user's
- * columns (so any numeric array type is accepted); the row is passed on whole.
+ * <p>The input and tangent are read from the {@code array<double>} columns {@code xCol} and
+ * {@code tCol}: the user's columns when they are {@code array<double>}, else casts of them that
+ * {@link DerivativeTransformer#transform} adds (so any numeric array type is accepted); the row is
+ * passed on whole.
  */
 final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;

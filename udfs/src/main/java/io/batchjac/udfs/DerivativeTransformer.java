@@ -269,22 +269,35 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   public Dataset<Row> transform(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();
     BatchPlan p = plan(df.schema());
-    // The rows go through as Spark's internal rows, with the input (and tangent) column added as
-    // an array<double> cast that BatchMapper reads without boxing; the casts are dropped after.
+    // The rows go through as Spark's internal rows. BatchMapper reads the input (and tangent)
+    // without boxing from an array<double> column: the user's own when it is one, else an added
+    // cast of it, dropped after.
     List<Column> cols = new ArrayList<>();
     for (String c : df.columns()) {
       cols.add(df.col(quoted(c)));
     }
-    cols.add(df.col(quoted(p.inName())).cast(NULLABLE_VECTOR).as(HIDDEN_X));
-    if (p.hasTangent()) {
-      cols.add(df.col(quoted(p.tanName())).cast(NULLABLE_VECTOR).as(HIDDEN_T));
-    }
-    Dataset<Row> withCasts = df.select(cols.toArray(new Column[0]));
     int k = df.columns().length;
+    int xCol = readable(df, p.inName(), cols, HIDDEN_X);
+    int tCol = p.hasTangent() ? readable(df, p.tanName(), cols, HIDDEN_T) : -1;
+    Dataset<Row> withCasts = cols.size() == k ? df : df.select(cols.toArray(new Column[0]));
     StructField result = p.outputSchema().fields()[p.outputSchema().fields().length - 1];
-    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts,
-        new BatchMapper(p, k, p.hasTangent() ? k + 1 : -1), withCasts.schema().add(result));
-    return out.drop(HIDDEN_X, HIDDEN_T);
+    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts, new BatchMapper(p, xCol, tCol),
+        withCasts.schema().add(result));
+    return cols.size() == k ? out : out.drop(HIDDEN_X, HIDDEN_T);
+  }
+
+  /**
+   * The index of an array&lt;double&gt; column holding {@code name}'s values: {@code name}'s own
+   * when it is one, else a cast of it added to {@code cols} as {@code hidden}.
+   */
+  private static int readable(Dataset<Row> df, String name, List<Column> cols, String hidden) {
+    int idx = df.schema().fieldIndex(name);
+    if (df.schema().fields()[idx].dataType() instanceof ArrayType a
+        && a.elementType().equals(org.apache.spark.sql.types.DataTypes.DoubleType)) {
+      return idx;
+    }
+    cols.add(df.col(quoted(name)).cast(NULLABLE_VECTOR).as(hidden));
+    return cols.size() - 1;
   }
 
   /** array<double> whose elements may be null: what any numeric array casts to (nulls are reported per position). */

@@ -58,6 +58,19 @@ public final class SqlKernel implements Serializable {
     this.resultType = resultType;
   }
 
+  /**
+   * The kernel a query calling {@code function} with the constant spec {@code spec} and an
+   * {@code array<double>} x without null elements gets, for a caller that is not Spark's
+   * generated code (a benchmark of this class's own cost, a test); files are read without
+   * restriction.
+   */
+  public static SqlKernel withFixedSpec(SqlFunction function, String spec) {
+    SafetyConf safety = SafetyConf.unrestricted();
+    String vector = function.arity() == 3 ? ", array<double>" : "";
+    return new SqlKernel(new RowFunction(function, SpecSource.resolve(spec, safety), safety), false, false,
+        "string, array<double>" + vector, function.returnsMatrix() ? "array<array<double>>" : "array<double>");
+  }
+
   /** One row of a two-argument function (spec, x). */
   public ArrayData row2(UTF8String spec, ArrayData x) {
     return compute(spec, x, null);
