@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code batchjac sql "QUERY"}: the derivative functions registered, the result table printed. */
+/**
+ * {@code batchjac sql "QUERY"}: the derivative functions found (the session gets them from the udfs
+ * jar's service entry; the command registers nothing), the result table printed.
+ */
 class SqlCommandTest {
   private static SparkSession spark;
 

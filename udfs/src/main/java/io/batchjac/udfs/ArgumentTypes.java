@@ -33,10 +33,13 @@ final class ArgumentTypes {
 
   /** The type every array argument is read as. */
   static final String REQUIRED = "\"ARRAY<DOUBLE>\"";
+  /** The spec's type. */
+  static final String REQUIRED_SPEC = "\"STRING\"";
 
   /**
-   * Argument {@code index} (1 or 2; 0 is the spec) of a call of {@code f} with {@code args}, as
-   * the function will read it; throws {@link AnalysisException} for a type it cannot read.
+   * Argument {@code index} (0 the spec, 1 or 2 an array) of a call of {@code f} with
+   * {@code args}, as the function will read it; throws {@link AnalysisException} for a type it
+   * cannot read (the spec must be a string).
    */
   static Expression coerce(SqlFunction f, int index, List<Expression> args) {
     Expression arg = args.get(index);
@@ -44,8 +47,11 @@ final class ArgumentTypes {
       return arg;
     }
     DataType type = arg.dataType();
-    if (type instanceof NullType) {
+    if (type instanceof NullType || (index == 0 && type instanceof StringType)) {
       return arg;
+    }
+    if (index == 0) {
+      throw SparkInternals.sneaky(mismatch(f, index, args));
     }
     if (type instanceof ArrayType array) {
       DataType element = array.elementType();
@@ -66,7 +72,7 @@ final class ArgumentTypes {
     Map<String, String> params = Map.of(
         "sqlExpr", "\"" + call + "\"",
         "paramIndex", List.of("first", "second", "third").get(index),
-        "requiredType", REQUIRED,
+        "requiredType", index == 0 ? REQUIRED_SPEC : REQUIRED,
         "inputSql", "\"" + arg.sql() + "\"",
         "inputType", "\"" + arg.dataType().sql() + "\"");
     return new AnalysisException("DATATYPE_MISMATCH.UNEXPECTED_INPUT_TYPE",

@@ -1,7 +1,7 @@
 package io.batchjac.udfs;
 
-import io.batchjac.engine.api.Engine;
-import io.batchjac.engine.ir.Graph;
+import io.batchjac.engine.api.Operation;
+import io.batchjac.engine.api.PreparedOp;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -14,6 +14,7 @@ import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * One partition of {@link DerivativeTransformer}, on Spark's internal rows (no conversion to
@@ -23,9 +24,10 @@ import org.apache.spark.sql.catalyst.util.GenericArrayData;
  * result appended. Rows whose input (or tangent) is null are left out of the batch and get a
  * null result.
  *
- * <p>The input and tangent are read from columns {@code xCol} and {@code tCol}, which
- * {@link DerivativeTransformer#transform} adds as {@code array<double>} casts of the user's
- * columns (so any numeric array type is accepted); the row is passed on whole.
+ * <p>The input and tangent are read from the {@code array<double>} columns {@code xCol} and
+ * {@code tCol}: the user's columns when they are {@code array<double>}, else casts of them that
+ * {@link DerivativeTransformer#transform} adds (so any numeric array type is accepted); the row is
+ * passed on whole.
  */
 final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, InternalRow> {
   private static final long serialVersionUID = 1L;
@@ -45,9 +47,10 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
   @Override
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     CompiledSpec cs = SpecCache.get(plan.source(), plan.safety());
-    Engine engine = cs.engine(); // one thread (one Spark task = one core), operations compiled once per JVM
+    PreparedOp op = plan.prepared(cs); // compiled once per JVM, run on this task's thread (one Spark task = one core)
     return new Iterator<>() {
       private final List<InternalRow> out = new ArrayList<>();
+      private double[] results = new double[0];
       private int next;
 
       @Override
@@ -60,7 +63,7 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
         if (!rows.hasNext()) {
           return false;
         }
-        fill(rows, cs, engine, out);
+        results = fill(rows, cs, op, results, out);
         return !out.isEmpty();
       }
 
@@ -74,15 +77,18 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
     };
   }
 
-  /** Reads the next batch of rows and appends them, with their results, to {@code out}. */
-  private void fill(Iterator<InternalRow> rows, CompiledSpec cs, Engine engine, List<InternalRow> out) {
-    Graph f = cs.graph();
+  /**
+   * Reads the next batch of rows and appends them, with their results, to {@code out}; the
+   * engine writes into {@code results} when it is large enough (the buffer used, kept for the
+   * next batch, is returned).
+   */
+  private double[] fill(Iterator<InternalRow> rows, CompiledSpec cs, PreparedOp op, double[] results,
+      List<InternalRow> out) {
     int n = cs.inputSize();
     boolean hasTangent = tCol >= 0;
     int tw = hasTangent ? plan.tangentWidth(cs) : 0;
-    int[] shape = plan.resultShape(cs);
-    int per = shape[0];
-    int matRows = shape[1];
+    int per = op.outPerSample();
+    int matRows = plan.matrixRows(cs);
     int cap = (int) Math.max(1, Math.min(plan.batchSize(), MAX_RESULT_DOUBLES / Math.max(1, per)));
     int initial = Math.min(cap, 1 << 16);
     List<InternalRow> batch = new ArrayList<>(initial);
@@ -110,13 +116,16 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
         if ((b + 1) * tw > t.length) {
           t = Arrays.copyOf(t, Math.max(t.length * 2, (b + 1) * tw));
         }
-        read(r.getArray(tCol), plan.tanName(), t, b * tw, tw, cs, plan.mode().equals("jvp"));
+        read(r.getArray(tCol), plan.tanName(), t, b * tw, tw, cs, plan.operation() == Operation.JVP);
       }
       b++;
     }
-    double[] res = null;
+    double[] res = results;
     if (b > 0) {
-      res = plan.run(engine, f, Arrays.copyOf(x, b * n), hasTangent ? Arrays.copyOf(t, b * tw) : null, b);
+      if (res.length < b * per) {
+        res = new double[b * per];
+      }
+      op.runInto(CompiledSpec.ONE_THREAD, x, n, t, b, res); // reads the first b rows of x and t
     }
     int k = 0;
     for (int i = 0; i < batch.size(); i++) {
@@ -127,11 +136,12 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
       }
       out.add(new JoinedRow(batch.get(i), new GenericInternalRow(new Object[] {value})));
     }
+    return res;
   }
 
-  /** {@code len} values from {@code off} as an {@code array<double>} value. */
+  /** {@code len} values from {@code off} as an {@code array<double>} value (one copy). */
   private static ArrayData vector(double[] v, int off, int len) {
-    return UnsafeArrayData.fromPrimitiveArray(Arrays.copyOfRange(v, off, off + len));
+    return UnsafeArrayData.fromPrimitiveArray(v, Platform.DOUBLE_ARRAY_OFFSET + off * Double.BYTES, len, Double.BYTES);
   }
 
   /**

@@ -82,6 +82,15 @@ public final class CompiledSpec {
     return graph.outputSize();
   }
 
+  /**
+   * Rows of {@code op}'s per-sample result when it is a matrix ({@link Operation#sampleDims}: M
+   * for the Jacobian, N for the Hessian), or 0 when it is a vector.
+   */
+  int matrixRows(Operation op) {
+    int[] dims = op.sampleDims(outputSize(), inputSize());
+    return dims.length == 2 ? dims[0] : 0;
+  }
+
   /** The inputs as declared, e.g. {@code x[3], t} (for messages). */
   public String describeInputs() {
     List<String> parts = new ArrayList<>();
@@ -164,42 +173,20 @@ public final class CompiledSpec {
 
   // ------------------------------------------------------------------ prepared operations
 
-  /** The operation a SQL function runs per row (looked up without hashing: this is the per-row path). */
+  /**
+   * The operation a SQL function runs per row, compiled by this spec's {@link #engine()} (once
+   * per JVM) and then kept in an array by function (looked up without hashing: this is the
+   * per-row path). Backends as the facade's: auto, and forward over reverse for the Hessian
+   * ({@code Engine.hessian(f, x)}).
+   */
   PreparedOp sqlOp(SqlFunction f) {
     PreparedOp op = sqlOps[f.ordinal()];
     if (op == null) {
-      op = switch (f) {
-        case EVALUATE -> evaluateOp();
-        case JVP -> jvpOp();
-        case VJP -> vjpOp();
-        case JACOBIAN, GRADIENT -> jacobianOp(Backend.auto()); // as Engine.batchedJacobian / gradient
-        case HESSIAN -> hessianOp(Backend.forward()); // as Engine.hessian(f, x)
-      };
+      Backend backend = f.operation() == Operation.HESSIAN ? Backend.forward() : Backend.auto();
+      op = engine.prepare(graph, f.operation(), backend, Engine.Wrt.inputs());
       sqlOps[f.ordinal()] = op; // a benign race: every thread stores the same cached instance
     }
     return op;
-  }
-
-  PreparedOp evaluateOp() {
-    return engine.prepare(graph, Operation.EVALUATE, Backend.auto(), Engine.Wrt.inputs());
-  }
-
-  PreparedOp jvpOp() {
-    return engine.prepare(graph, Operation.JVP, Backend.auto(), Engine.Wrt.inputs());
-  }
-
-  PreparedOp vjpOp() {
-    return engine.prepare(graph, Operation.VJP, Backend.auto(), Engine.Wrt.inputs());
-  }
-
-  /** The Jacobian as {@code Engine.batchedJacobian(f, backend, x)} computes it. */
-  PreparedOp jacobianOp(Backend backend) {
-    return engine.prepare(graph, Operation.JACOBIAN, backend, Engine.Wrt.inputs());
-  }
-
-  /** The Hessian as {@code Engine.hessian(f, backend, Wrt.inputs(), x)} computes it. */
-  PreparedOp hessianOp(Backend backend) {
-    return engine.prepare(graph, Operation.HESSIAN, backend, Engine.Wrt.inputs());
   }
 
   /**

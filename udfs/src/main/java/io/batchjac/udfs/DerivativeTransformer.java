@@ -1,5 +1,6 @@
 package io.batchjac.udfs;
 
+import io.batchjac.engine.api.Operation;
 import io.batchjac.engine.api.SpecLoader;
 import java.util.ArrayList;
 import java.util.List;
@@ -268,22 +269,35 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
   public Dataset<Row> transform(Dataset<?> dataset) {
     Dataset<Row> df = dataset.toDF();
     BatchPlan p = plan(df.schema());
-    // The rows go through as Spark's internal rows, with the input (and tangent) column added as
-    // an array<double> cast that BatchMapper reads without boxing; the casts are dropped after.
+    // The rows go through as Spark's internal rows. BatchMapper reads the input (and tangent)
+    // without boxing from an array<double> column: the user's own when it is one, else an added
+    // cast of it, dropped after.
     List<Column> cols = new ArrayList<>();
     for (String c : df.columns()) {
       cols.add(df.col(quoted(c)));
     }
-    cols.add(df.col(quoted(p.inName())).cast(NULLABLE_VECTOR).as(HIDDEN_X));
-    if (p.hasTangent()) {
-      cols.add(df.col(quoted(p.tanName())).cast(NULLABLE_VECTOR).as(HIDDEN_T));
-    }
-    Dataset<Row> withCasts = df.select(cols.toArray(new Column[0]));
     int k = df.columns().length;
+    int xCol = readable(df, p.inName(), cols, HIDDEN_X);
+    int tCol = p.hasTangent() ? readable(df, p.tanName(), cols, HIDDEN_T) : -1;
+    Dataset<Row> withCasts = cols.size() == k ? df : df.select(cols.toArray(new Column[0]));
     StructField result = p.outputSchema().fields()[p.outputSchema().fields().length - 1];
-    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts,
-        new BatchMapper(p, k, p.hasTangent() ? k + 1 : -1), withCasts.schema().add(result));
-    return out.drop(HIDDEN_X, HIDDEN_T);
+    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts, new BatchMapper(p, xCol, tCol),
+        withCasts.schema().add(result));
+    return cols.size() == k ? out : out.drop(HIDDEN_X, HIDDEN_T);
+  }
+
+  /**
+   * The index of an array&lt;double&gt; column holding {@code name}'s values: {@code name}'s own
+   * when it is one, else a cast of it added to {@code cols} as {@code hidden}.
+   */
+  private static int readable(Dataset<Row> df, String name, List<Column> cols, String hidden) {
+    int idx = df.schema().fieldIndex(name);
+    if (df.schema().fields()[idx].dataType() instanceof ArrayType a
+        && a.elementType().equals(org.apache.spark.sql.types.DataTypes.DoubleType)) {
+      return idx;
+    }
+    cols.add(df.col(quoted(name)).cast(NULLABLE_VECTOR).as(hidden));
+    return cols.size() - 1;
   }
 
   /** array<double> whose elements may be null: what any numeric array casts to (nulls are reported per position). */
@@ -330,25 +344,13 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     }
     String m = getMode();
     String b = getBackend();
-    if (m.equals("jvp") && b.equals("reverse")) {
-      throw new IllegalArgumentException(who + ": mode jvp runs in forward mode; backend 'reverse' is not "
-          + "available for it (use mode vjp for reverse mode, or backend auto/forward)");
-    }
-    if (m.equals("vjp") && b.equals("forward")) {
-      throw new IllegalArgumentException(who + ": mode vjp runs in reverse mode; backend 'forward' is not "
-          + "available for it (use mode jvp for forward mode, or backend auto/reverse)");
-    }
-    if ((m.equals("gradient") || m.equals("hessian")) && cs.outputSize() != 1) {
-      throw new IllegalArgumentException(who + ": mode " + m + " needs a function with exactly one output value, "
-          + "but " + cs.name() + " has " + cs.outputSize() + " (outputs " + cs.describeOutputs() + ")"
-          + (m.equals("gradient") ? "; use mode jacobian" : ""));
-    }
+    Operation op = Operation.parse(m);
     String in = require(getInputCol(), "inputCol", "setInputCol(column)");
     requireArrayColumn(schema, in, "input", who);
     String tangent = null;
-    if (m.equals("jvp") || m.equals("vjp")) {
+    if (op.extraWidth(1, 1) > 0) {
       tangent = require(getTangentCol(), "tangentCol", "setTangentCol(column) for mode " + m);
-      requireArrayColumn(schema, tangent, m.equals("jvp") ? "tangent" : "cotangent", who);
+      requireArrayColumn(schema, tangent, op == Operation.JVP ? "tangent" : "cotangent", who);
     }
     String out = getOutputCol();
     for (String name : schema.fieldNames()) {
@@ -357,10 +359,10 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
             + "choose another name with setOutputCol");
       }
     }
-    boolean matrix = m.equals("jacobian") || m.equals("hessian");
+    boolean matrix = cs.matrixRows(op) > 0;
     StructType outSchema = schema.add(out, matrix ? SparkInternals.MATRIX : SparkInternals.VECTOR, true);
     BatchPlan p = new BatchPlan(who, src, safety, m, b, in, tangent, getBatchSize(), outSchema);
-    return p.withinLimits(cs);
+    return p.checked(cs);
   }
 
   private String require(String value, String param, String how) {

@@ -49,30 +49,49 @@ public final class RowFunction implements Serializable {
       return null;
     }
     CompiledSpec cs = compiled(spec);
-    function.check(cs);
     double[] xs = values(x, "x");
+    double[] vs = function.arity() == 3 ? values(vec, function.vectorName()) : null;
+    double[] out = block(cs, xs, vs);
+    int rows = function.matrixRows(cs);
+    return rows == 0 ? out : SqlFunction.rows(out, rows, out.length / rows);
+  }
+
+  /** True when the spec was fixed when the query was analyzed: {@link #compiled} then ignores its argument. */
+  public boolean fixedSpec() {
+    return fixed != null;
+  }
+
+  /**
+   * One row's per-sample block ({@link SqlFunction#block}) after checking the lengths: x must
+   * have N values, {@code vs} (jvp, vjp; else null) N or M.
+   */
+  public double[] block(CompiledSpec cs, double[] xs, double[] vs) {
     int n = cs.inputSize();
     if (xs.length != n) {
       throw new IllegalArgumentException(lengthMessage(cs, "x", xs.length, n, true));
     }
-    double[] vs = null;
-    if (function.arity() == 3) {
-      vs = values(vec, function.vectorName());
+    if (vs != null) {
       int want = function.vectorLength(cs);
       if (vs.length != want) {
         throw new IllegalArgumentException(lengthMessage(cs, function.vectorName(), vs.length, want,
             function == SqlFunction.JVP));
       }
     }
-    return function.compute(cs, xs, vs);
+    return function.block(cs, xs, vs);
   }
 
-  private CompiledSpec compiled(String spec) {
+  /**
+   * The compiled spec of a row whose spec string is {@code spec} (the fixed one when there is
+   * one), checked for this function (one output value, result size): looked up again only when
+   * the string changes from one row to the next.
+   */
+  public CompiledSpec compiled(String spec) {
     Current c = current;
-    if (c != null && (c.spec() == spec || c.spec().equals(spec))) {
+    if (c != null && (fixed != null || c.spec() == spec || c.spec().equals(spec))) {
       return c.compiled();
     }
     CompiledSpec cs = SpecCache.get(fixed != null ? fixed : SpecSource.resolve(spec, safety), safety);
+    function.check(cs);
     function.checkResultSize(cs, safety);
     current = new Current(spec, cs);
     return cs;
@@ -82,6 +101,12 @@ public final class RowFunction implements Serializable {
   String lengthMessage(CompiledSpec cs, String arg, int actual, int expected, boolean inputs) {
     return function.sqlName() + ": " + arg + " has " + actual + (actual == 1 ? " value" : " values")
         + cs.lengthProblem(actual, expected, inputs);
+  }
+
+  /** The error for a null element at {@code index} (0-based) of argument {@code arg}. */
+  IllegalArgumentException nullValue(String arg, int index) {
+    return new IllegalArgumentException(function.sqlName() + ": " + arg + " has a null value at position "
+        + (index + 1) + " (positions count from 1); use NaN for a missing value, or filter the row out");
   }
 
   /** An array argument as doubles; a null element is an error naming its position. */
@@ -94,8 +119,7 @@ public final class RowFunction implements Serializable {
       for (int i = 0; i < o.length; i++) {
         Object e = o[i];
         if (e == null) {
-          throw new IllegalArgumentException(function.sqlName() + ": " + arg + " has a null value at position "
-              + (i + 1) + " (positions count from 1); use NaN for a missing value, or filter the row out");
+          throw nullValue(arg, i);
         }
         d[i] = ((Number) e).doubleValue();
       }

@@ -1,6 +1,5 @@
 package io.batchjac.udfs;
 
-import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -10,30 +9,23 @@ import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
-import org.apache.spark.sql.catalyst.encoders.AgnosticEncoder;
-import org.apache.spark.sql.catalyst.encoders.AgnosticEncoders;
-import org.apache.spark.sql.catalyst.encoders.ExpressionEncoder;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ExpressionInfo;
-import org.apache.spark.sql.catalyst.expressions.ScalaUDF;
 import org.apache.spark.sql.errors.QueryCompilationErrors;
-import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import scala.Function1;
-import scala.Option;
 import scala.Tuple3;
 import scala.collection.immutable.Seq;
 import scala.jdk.javaapi.CollectionConverters;
-import scala.runtime.AbstractFunction2;
-import scala.runtime.AbstractFunction3;
 
 /**
- * Everything that touches Spark's internal (catalyst) API, in one place: the function builders
- * that turn {@code jacobian(spec, x)} into a {@code ScalaUDF}, their encoders, the
- * {@code ExpressionInfo} behind {@code DESCRIBE FUNCTION}, and the two ways of installing them
- * (session extensions and a session's function registry). If a Spark upgrade moves these
- * classes, this is the file to change.
+ * Everything that touches Spark's internal (catalyst) API, in one place with {@link SqlCall} (the
+ * expression of a call, replaced by generated code) and {@link SqlKernel} (what that code calls
+ * per row): the function builders that turn {@code jacobian(spec, x)} into a {@link SqlCall},
+ * the {@code ExpressionInfo} behind {@code DESCRIBE FUNCTION}, and the two ways of installing
+ * them (session extensions and a session's function registry). If a Spark upgrade moves these
+ * classes, these are the files to change.
  */
 final class SparkInternals {
   private SparkInternals() {}
@@ -96,7 +88,7 @@ final class SparkInternals {
           QueryCompilationErrors.wrongNumArgsError$default$4(), QueryCompilationErrors.wrongNumArgsError$default$5(),
           QueryCompilationErrors.wrongNumArgsError$default$6()));
     }
-    for (int i = 1; i < children.size(); i++) {
+    for (int i = 0; i < children.size(); i++) {
       children.set(i, ArgumentTypes.coerce(f, i, children));
     }
     SpecSource fixed = null;
@@ -123,18 +115,7 @@ final class SparkInternals {
         }
       }
     }
-    List<Option<ExpressionEncoder<?>>> encoders = new ArrayList<>();
-    encoders.add(Option.apply(ExpressionEncoder.apply(AgnosticEncoders.StringEncoder$.MODULE$)));
-    for (int i = 1; i < children.size(); i++) {
-      encoders.add(Option.apply(arrayEncoder(children.get(i))));
-    }
-    RowFunction row = new RowFunction(f, fixed, safety);
-    // No output encoder: Spark's generic converter takes double[] / double[][] as they are. (An
-    // encoder was measured ~10% slower for the Borehole gradient: in Spark 4.2 its result is read
-    // back with UnsafeRow.get(0, type), which resolves the physical type through SQLConf per row.)
-    Object function = f.arity() == 2 ? new BatchjacUdf2(row) : new BatchjacUdf3(row);
-    return new ScalaUDF(function, f.returnsMatrix() ? MATRIX : VECTOR, seq(children), seq(encoders),
-        Option.empty(), Option.apply(f.sqlName()), true, true);
+    return new SqlCall(f, seq(children), new RowFunction(f, fixed, safety));
   }
 
   /** The analysis error of a call: {@code USER_RAISED_EXCEPTION} with the message, prefixed by the function's name. */
@@ -146,17 +127,6 @@ final class SparkInternals {
     return sneaky(new AnalysisException("USER_RAISED_EXCEPTION", params));
   }
 
-  /**
-   * double[] when the argument's elements cannot be null (the fast path), Double[] otherwise so
-   * that a null element is reported with its position rather than as an assertion failure.
-   */
-  private static ExpressionEncoder<?> arrayEncoder(Expression arg) {
-    boolean primitive = arg.resolved() && arg.dataType() instanceof ArrayType a && !a.containsNull();
-    AgnosticEncoder<?> element = primitive ? AgnosticEncoders.PrimitiveDoubleEncoder$.MODULE$
-        : AgnosticEncoders.BoxedDoubleEncoder$.MODULE$;
-    return ExpressionEncoder.apply(new AgnosticEncoders.ArrayEncoder<>(element, !primitive));
-  }
-
   private static <T> Seq<T> seq(List<T> list) {
     return CollectionConverters.asScala(list).toList();
   }
@@ -165,36 +135,6 @@ final class SparkInternals {
   @SuppressWarnings("unchecked")
   static <E extends Throwable> RuntimeException sneaky(Throwable t) throws E {
     throw (E) t;
-  }
-
-  /** The Scala function of a two-argument SQL function. */
-  static final class BatchjacUdf2 extends AbstractFunction2<String, Object, Object> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final RowFunction row;
-
-    BatchjacUdf2(RowFunction row) {
-      this.row = row;
-    }
-
-    @Override
-    public Object apply(String spec, Object x) {
-      return row.apply(spec, x, null);
-    }
-  }
-
-  /** The Scala function of a three-argument SQL function (jvp, vjp). */
-  static final class BatchjacUdf3 extends AbstractFunction3<String, Object, Object, Object> implements Serializable {
-    private static final long serialVersionUID = 1L;
-    private final RowFunction row;
-
-    BatchjacUdf3(RowFunction row) {
-      this.row = row;
-    }
-
-    @Override
-    public Object apply(String spec, Object x, Object vec) {
-      return row.apply(spec, x, vec);
-    }
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.batchjac.udfs;
 
+import io.batchjac.engine.api.Operation;
+
 /**
  * The SQL functions, what each computes for one row, and the text {@code DESCRIBE FUNCTION}
  * prints. Layouts as in {@code docs/sql.md}: N is the spec's total input size, M its total output
@@ -7,54 +9,51 @@ package io.batchjac.udfs;
  */
 public enum SqlFunction {
   /** {@code jacobian(spec, x)}: array&lt;array&lt;double&gt;&gt;, M rows of N. */
-  JACOBIAN("jacobian", false, true,
+  JACOBIAN(Operation.JACOBIAN,
       "_FUNC_(spec, x) - Returns the Jacobian of the function `spec` at `x`: M rows of N values, "
           + "row m holding the derivatives of output value m with respect to the N input values.",
       "[[-0.4161468365471424,-0.9092974268256817]]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
   /** {@code gradient(spec, x)}: array&lt;double&gt; (N), f with one output value. */
-  GRADIENT("gradient", false, false,
+  GRADIENT(Operation.GRADIENT,
       "_FUNC_(spec, x) - Returns the gradient (N values) of the function `spec`, which must have "
           + "exactly one output value, at `x`.",
       "[-0.4161468365471424,-0.9092974268256817]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
   /** {@code jvp(spec, x, u)}: array&lt;double&gt; (M), J(x) u. */
-  JVP("jvp", true, false,
+  JVP(Operation.JVP,
       "_FUNC_(spec, x, u) - Returns the Jacobian-vector product J(x) u (M values): the directional "
           + "derivative of the function `spec` at `x` along `u` (forward mode).",
       "[-0.4161468365471424]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0), array(1.0, 0.0))"),
   /** {@code vjp(spec, x, v)}: array&lt;double&gt; (N), J(x)^T v. */
-  VJP("vjp", true, false,
+  VJP(Operation.VJP,
       "_FUNC_(spec, x, v) - Returns the vector-Jacobian product J(x)^T v (N values) of the function "
           + "`spec` at `x` for the cotangent `v` (reverse mode).",
       "[-0.8322936730942848,-1.8185948536513634]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0), array(2.0))"),
   /** {@code hessian(spec, x)}: array&lt;array&lt;double&gt;&gt;, N x N, f with one output value. */
-  HESSIAN("hessian", false, true,
+  HESSIAN(Operation.HESSIAN,
       "_FUNC_(spec, x) - Returns the Hessian (N rows of N values) of the function `spec`, which must "
           + "have exactly one output value, at `x` (forward over reverse mode).",
       "[[0.0,-0.9092974268256817],[-0.9092974268256817,0.4161468365471424]]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))"),
   /** {@code evaluate(spec, x)}: array&lt;double&gt; (M), f itself. */
-  EVALUATE("evaluate", false, false,
+  EVALUATE(Operation.EVALUATE,
       "_FUNC_(spec, x) - Returns the value of the function `spec` at `x`: its M output values, "
           + "flattened and concatenated in declaration order.",
       "[-0.4161468365471424]",
       "_FUNC_('input x[2]; output x[0] * cos(x[1])', array(1.0, 2.0))");
 
+  private final Operation operation;
   private final String sqlName;
-  private final boolean hasVector;
-  private final boolean matrix;
   private final String usage;
   private final String exampleResult;
   private final String exampleCall;
 
-  SqlFunction(String sqlName, boolean hasVector, boolean matrix, String usage, String exampleResult,
-      String exampleCall) {
-    this.sqlName = sqlName;
-    this.hasVector = hasVector;
-    this.matrix = matrix;
+  SqlFunction(Operation operation, String usage, String exampleResult, String exampleCall) {
+    this.operation = operation;
+    this.sqlName = operation.label();
     this.usage = usage;
     this.exampleResult = exampleResult;
     this.exampleCall = exampleCall;
@@ -65,14 +64,19 @@ public enum SqlFunction {
     return sqlName;
   }
 
-  /** Number of arguments: 2, or 3 for jvp and vjp. */
-  public int arity() {
-    return hasVector ? 3 : 2;
+  /** The engine operation this function runs per row: its layout, extra argument and validation. */
+  public Operation operation() {
+    return operation;
   }
 
-  /** True when the result is array&lt;array&lt;double&gt;&gt; (jacobian, hessian). */
+  /** Number of arguments: 2, or 3 for the operations with an extra per-sample argument (jvp, vjp). */
+  public int arity() {
+    return operation.extraWidth(1, 1) > 0 ? 3 : 2;
+  }
+
+  /** True when the result is array&lt;array&lt;double&gt;&gt; (jacobian, hessian): a per-sample matrix. */
   public boolean returnsMatrix() {
-    return matrix;
+    return operation.sampleDims(1, 1).length == 2;
   }
 
   /** The third argument's name ({@code u} or {@code v}), or null. */
@@ -132,11 +136,7 @@ public enum SqlFunction {
    * output value); throws {@link IllegalArgumentException} with a message naming the function.
    */
   public void check(CompiledSpec spec) {
-    if ((this == GRADIENT || this == HESSIAN) && spec.outputSize() != 1) {
-      throw new IllegalArgumentException(sqlName + ": the function " + spec.name() + " has "
-          + spec.outputSize() + " output values (" + spec.describeOutputs() + ") but " + sqlName
-          + " needs exactly one" + (this == GRADIENT ? "; use jacobian for several" : ""));
-    }
+    OperationChecks.needsScalar(sqlName, operation, "", spec);
   }
 
   /**
@@ -145,34 +145,36 @@ public enum SqlFunction {
    * for the others.
    */
   public void checkResultSize(CompiledSpec spec, SafetyConf safety) {
-    long n = spec.inputSize();
-    long m = spec.outputSize();
-    switch (this) {
-      case JACOBIAN -> safety.checkResultValues(sqlName, m * n, m + " x " + n + " derivatives");
-      case HESSIAN -> safety.checkResultValues(sqlName, n * n, n + " x " + n + " derivatives");
-      case EVALUATE, JVP -> safety.checkResultValues(sqlName, m, "the outputs");
-      case VJP, GRADIENT -> safety.checkResultValues(sqlName, n, "one per input value");
-    }
+    OperationChecks.resultSize(sqlName, operation, spec, safety);
   }
 
   /** Values the third argument must have: N for jvp, M for vjp. */
   int vectorLength(CompiledSpec spec) {
-    return this == JVP ? spec.inputSize() : spec.outputSize();
+    return operation.extraWidth(spec.outputSize(), spec.inputSize());
   }
 
   /**
    * One row: x has N values (checked by the caller), {@code vec} the tangent or cotangent (or
-   * null). Returns {@code double[]} or {@code double[][]} as {@link #returnsMatrix()} says.
+   * null). Returns the operation's per-sample block ({@link Operation}): M or N values, or the
+   * (rows, cols) matrix in Fortran order for jacobian (M, N) and hessian (N, N).
+   */
+  public double[] block(CompiledSpec spec, double[] x, double[] vec) {
+    return spec.sqlOp(this).run(CompiledSpec.ONE_THREAD, x, spec.inputSize(), vec, 1);
+  }
+
+  /**
+   * One row as {@link #block}, the matrices as rows: {@code double[]} or {@code double[][]} as
+   * {@link #returnsMatrix()} says.
    */
   public Object compute(CompiledSpec spec, double[] x, double[] vec) {
-    int n = spec.inputSize();
-    int m = spec.outputSize();
-    double[] out = spec.sqlOp(this).run(CompiledSpec.ONE_THREAD, x, n, vec, 1);
-    return switch (this) {
-      case JACOBIAN -> rows(out, m, n); // (M, N) Fortran order
-      case HESSIAN -> rows(out, n, n); // (N, N) Fortran order
-      default -> out; // evaluate, jvp (M); vjp, gradient (N)
-    };
+    double[] out = block(spec, x, vec);
+    int rows = matrixRows(spec);
+    return rows == 0 ? out : rows(out, rows, out.length / rows);
+  }
+
+  /** Rows of the per-sample matrix of {@link #compute} (M for jacobian, N for hessian); 0 for a vector. */
+  int matrixRows(CompiledSpec spec) {
+    return spec.matrixRows(operation);
   }
 
   /** A Fortran-order (rows, cols) block as rows. */

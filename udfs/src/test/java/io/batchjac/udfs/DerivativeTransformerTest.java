@@ -390,9 +390,10 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
     t.setInputCol("mx");
     assertMessage(() -> t.setMode("jvp").transformSchema(s), "param tangentCol is not set");
     assertMessage(() -> t.setMode("jvp").setTangentCol("mu").setBackend("reverse").transformSchema(s),
-        "mode jvp runs in forward mode");
+        "DerivativeTransformer t2: jvp runs in forward mode: backend 'reverse' is not available for it");
     assertMessage(() -> t.setMode("gradient").setBackend("auto").transformSchema(s),
-        "mode gradient needs a function with exactly one output value, but " + mlp + " has 8 (outputs y[8])");
+        "DerivativeTransformer t2: the function " + mlp + " has 8 output values (y[8]) but mode gradient needs exactly "
+            + "one; use mode jacobian for several");
     assertThrows(IllegalArgumentException.class, () -> t.setMode("laplacian"));
     assertThrows(IllegalArgumentException.class, () -> t.setBackend("sideways"));
     assertThrows(IllegalArgumentException.class, () -> t.setBatchSize(0));

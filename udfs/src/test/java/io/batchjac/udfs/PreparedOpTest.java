@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Operation;
+import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.lang.FileAccessPolicy;
 import io.batchjac.engine.tensor.Shape;
@@ -48,23 +50,23 @@ class PreparedOpTest {
       double[] v = gaussian(rnd, b * m);
       Tensor xt = Tensor.of(Shape.of(b, n), x);
       String at = label + " B=" + b;
-      assertArrayEquals(engine.evaluate(f, xt).data(), cs.evaluateOp().run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " evaluate");
+      assertArrayEquals(engine.evaluate(f, xt).data(), op(cs, Operation.EVALUATE, Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " evaluate");
       assertArrayEquals(engine.jvp(f, Backend.auto(), xt, Tensor.of(Shape.of(b, n), u)).data(),
-          cs.jvpOp().run(CompiledSpec.ONE_THREAD, x, n, u, b), at + " jvp");
+          op(cs, Operation.JVP, Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, u, b), at + " jvp");
       assertArrayEquals(engine.vjp(f, Backend.auto(), xt, Tensor.of(Shape.of(b, m), v)).data(),
-          cs.vjpOp().run(CompiledSpec.ONE_THREAD, x, n, v, b), at + " vjp");
+          op(cs, Operation.VJP, Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, v, b), at + " vjp");
       for (Backend be : List.of(Backend.auto(), Backend.forward(), Backend.reverse(), Backend.forward(3),
           Backend.reverse(2))) {
-        assertArrayEquals(engine.batchedJacobian(f, be, xt).data(), cs.jacobianOp(be).run(CompiledSpec.ONE_THREAD, x, n, null, b),
+        assertArrayEquals(engine.batchedJacobian(f, be, xt).data(), op(cs, Operation.JACOBIAN, be).run(CompiledSpec.ONE_THREAD, x, n, null, b),
             at + " jacobian " + be);
       }
       if (m == 1) {
         assertArrayEquals(engine.gradient(f, Backend.auto(), xt).data(),
-            cs.jacobianOp(Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " gradient");
-        assertArrayEquals(engine.hessian(f, xt).data(), cs.hessianOp(Backend.forward()).run(CompiledSpec.ONE_THREAD, x, n, null, b),
+            op(cs, Operation.JACOBIAN, Backend.auto()).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " gradient");
+        assertArrayEquals(engine.hessian(f, xt).data(), op(cs, Operation.HESSIAN, Backend.forward()).run(CompiledSpec.ONE_THREAD, x, n, null, b),
             at + " hessian");
         assertArrayEquals(engine.hessian(f, Backend.forward(3), Engine.Wrt.inputs(), xt).data(),
-            cs.hessianOp(Backend.forward(3)).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " hessian chunk 3");
+            op(cs, Operation.HESSIAN, Backend.forward(3)).run(CompiledSpec.ONE_THREAD, x, n, null, b), at + " hessian chunk 3");
       }
     }
   }
@@ -105,6 +107,11 @@ class PreparedOpTest {
         }
       }
     }
+  }
+
+  /** The spec's compiled operation, from its engine's cache (as the SQL functions and the Transformer get it). */
+  private static PreparedOp op(CompiledSpec cs, Operation op, Backend backend) {
+    return cs.engine().prepare(cs.graph(), op, backend, Engine.Wrt.inputs());
   }
 
   private static double[] borehole(Random rnd, int b) {

@@ -58,7 +58,8 @@ final class PreparedOps {
   PreparedOp get(Graph f, Operation op, Backend backend, Engine.Wrt wrt) {
     Backend b = op == Operation.EVALUATE || op == Operation.JVP || op == Operation.VJP
         ? new Backend(backend.kind(), 0) : backend; // the chunk matters to Jacobians and Hessians only
-    Key key = new Key(f, op, b, wrt.names());
+    // a gradient is compiled exactly as the Jacobian (its only row): one entry for both
+    Key key = new Key(f, op == Operation.GRADIENT ? Operation.JACOBIAN : op, b, wrt.names());
     Entry e;
     synchronized (this) {
       e = entries.computeIfAbsent(key, k -> new Entry());

@@ -32,6 +32,10 @@ class PreparedOpsTest {
     assertSame(e.prepare(F, Operation.VJP, Backend.auto(), Engine.Wrt.inputs()),
         e.prepare(F, Operation.VJP, Backend.auto(), Engine.Wrt.inputs()));
     assertEquals(6, e.compilations());
+    // asked for by name (the SQL gradient, the Transformer's mode gradient): still the Jacobian compiled above
+    assertSame(e.prepare(F, Operation.JACOBIAN, Backend.auto(), Engine.Wrt.inputs()),
+        e.prepare(F, Operation.GRADIENT, Backend.auto(), Engine.Wrt.inputs()));
+    assertEquals(6, e.compilations());
   }
 
   @Test

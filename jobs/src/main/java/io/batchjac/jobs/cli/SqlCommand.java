@@ -1,7 +1,5 @@
 package io.batchjac.jobs.cli;
 
-import io.batchjac.udfs.BatchjacExtensions;
-import io.batchjac.udfs.BatchjacFunctions;
 import java.util.concurrent.Callable;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -13,9 +11,11 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code batchjac sql "QUERY"}: runs a Spark SQL query on the embedded session (or
- * {@code --master}) with batchjac's SQL functions registered ({@code jacobian}, {@code gradient},
- * {@code jvp}, {@code vjp}, {@code hessian}, {@code evaluate}; see docs/sql.md) and prints the
- * result table.
+ * {@code --master}) and prints the result table. batchjac's SQL functions ({@code jacobian},
+ * {@code gradient}, {@code jvp}, {@code vjp}, {@code hessian}, {@code evaluate}; see docs/sql.md)
+ * are in the session already: Spark installs them in every session it builds from the udfs jar's
+ * service entry ({@code io.batchjac.udfs.BatchjacExtensions}), so this command registers
+ * nothing itself.
  */
 @Command(name = "sql", mixinStandardHelpOptions = true,
     description = "Run a Spark SQL query with the derivative functions registered and print the result.")
@@ -35,9 +35,6 @@ final class SqlCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     try (Sessions.Handle h = Sessions.open(master, "batchjac sql")) {
-      if (!extensionLoaded(h.spark())) {
-        BatchjacFunctions.register(h.spark());
-      }
       Dataset<Row> result = h.spark().sql(query);
       java.util.List<Row> shown = result.limit(rows + 1).collectAsList();
       java.io.PrintWriter out = spec.commandLine().getOut();
@@ -56,17 +53,6 @@ final class SqlCommand implements Callable<Integer> {
       out.flush();
     }
     return 0;
-  }
-
-  /**
-   * Whether the session was started with {@code spark.sql.extensions} naming
-   * {@link BatchjacExtensions} (spark-submit, an embedding application): its functions are then
-   * already in every session, and registering them again is not needed.
-   */
-  static boolean extensionLoaded(org.apache.spark.sql.SparkSession spark) {
-    String configured = spark.conf().get("spark.sql.extensions", "");
-    return java.util.Arrays.stream(configured.split(","))
-        .anyMatch(c -> c.strip().equals(BatchjacExtensions.class.getName()));
   }
 
   /** A value as text: arrays (Scala sequences) as {@code [a, b, ...]}, nested ones recursively. */
