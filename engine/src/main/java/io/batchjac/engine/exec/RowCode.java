@@ -44,10 +44,16 @@ import java.util.regex.Pattern;
  * {@link #MAX_STATEMENTS} element statements (big tensors: the interpreter's vectorized passes
  * are the right tool there).
  *
- * <p>The statements are cut into static methods of at most {@link #PART_BUDGET} units (about
- * 4 bytes of bytecode each), so every method stays far below HotSpot's 8 KB limit on compiled
- * methods; a value computed in one method and read in a later one goes through the thread's
- * {@link io.batchjac.engine.codegen.RowScratch#spill} array.
+ * <p><b>Shape of the code.</b> The statements are cut into <em>segments</em>, each a static
+ * method: every call of a tile kernel is a segment of its own, the statements between them are
+ * cut into segments of at most {@link #PART_BUDGET} units (about 4 bytes of bytecode each), so
+ * every method stays far below HotSpot's 8 KB limit on compiled methods. A segment runs on a
+ * <em>block</em> of samples: a statement segment is a loop over the block's samples computing
+ * each sample's statements in local variables; a tile segment calls the vectorized kernel once on
+ * the block's values. A value read in another segment than its own goes through a block array of
+ * the thread's {@link io.batchjac.engine.codegen.RowScratch}. {@code row} runs every segment on a
+ * block of one sample; {@code rows} runs blocks of {@link io.batchjac.engine.codegen.RowScratch#BLOCK}
+ * samples, so that the tile kernels run vectorized on batches.
  */
 final class RowCode {
   private RowCode() {}
@@ -61,13 +67,21 @@ final class RowCode {
   /** Where a graph input's values are read: from {@code x} or {@code e}, at an offset in the row. */
   record Source(boolean extra, int offset) {}
 
-  /** The generated source, its class name and the size of the spill array it needs. */
-  record Generated(String text, String className, int spill, int statements) {}
+  /** The generated source, its class name, the number of block arrays it needs and its statement count. */
+  record Generated(String text, String className, int blocks, int statements) {}
 
   private static final Pattern REF = Pattern.compile("\\$(\\d+)\\$");
 
-  /** One statement: the values it defines, its text with {@code $id$} for values, its cost. */
-  private record Stmt(int[] defs, String text, int cost) {}
+  /**
+   * One statement: the values it defines, its text with {@code $id$} for values, its cost; or a
+   * call of a tile kernel ({@code kernel} not null) on the block's values of {@code operand}
+   * (a {@code $id$} or a literal) defining one value (sin, cos, tanh) or two (sinCos).
+   */
+  private record Stmt(int[] defs, String text, int cost, String kernel, String operand) {
+    Stmt(int[] defs, String text, int cost) {
+      this(defs, text, cost, null, null);
+    }
+  }
 
   /**
    * @param inputs per graph input of the plan, where it is read (entries of unused inputs may be null)
@@ -150,8 +164,7 @@ final class RowCode {
       for (int i = 0; i < out.length; i++) {
         String x = ref(u.x(), i);
         if (d.tileKernel() != null) {
-          statement(out[i], "w.a[0] = " + x + "; " + d.tileKernel() + "(w.a, w.o, 1, w.scratch); double "
-              + out[i] + " = w.o[0];", 8);
+          stmts.add(new Stmt(new int[] {id(out[i])}, "", 0, d.tileKernel(), x));
         } else {
           statement(out[i], "double " + out[i] + " = " + f + "(" + x + ");", 3);
         }
@@ -194,9 +207,8 @@ final class RowCode {
       String[] sin = define(ops[1]);
       String[] cos = define(ops[2]);
       for (int i = 0; i < sin.length; i++) {
-        stmts.add(new Stmt(new int[] {id(sin[i]), id(cos[i])}, "w.a[0] = " + ref(ops[0], i)
-            + "; io.batchjac.engine.math.VecMath.sinCos(w.a, w.o, w.b, 1, w.scratch); double " + sin[i]
-            + " = w.o[0]; double " + cos[i] + " = w.b[0];", 12));
+        stmts.add(new Stmt(new int[] {id(sin[i]), id(cos[i])}, "", 0, "io.batchjac.engine.math.VecMath.sinCos",
+            ref(ops[0], i)));
       }
     }
 
@@ -307,64 +319,72 @@ final class RowCode {
 
     private Generated assemble() {
       int values = loads.size();
-      int[] defPart = new int[values];
-      Arrays.fill(defPart, -1);
-      int[] partOf = new int[stmts.size()];
-      int part = 0;
-      int used = 0;
+      // segments: each tile-kernel call alone, else runs of statements within the budget
+      int[] segOf = new int[stmts.size()];
+      int seg = -1;
+      int used = PART_BUDGET;
       for (int i = 0; i < stmts.size(); i++) {
         Stmt s = stmts.get(i);
-        if (used > 0 && used + s.cost() > PART_BUDGET) {
-          part++;
+        boolean tile = s.kernel() != null;
+        if (tile || used + s.cost() > PART_BUDGET || (i > 0 && stmts.get(i - 1).kernel() != null)) {
+          seg++;
           used = 0;
         }
         used += s.cost();
-        partOf[i] = part;
-        for (int d : s.defs()) {
-          defPart[d] = part;
+        segOf[i] = seg;
+      }
+      int segments = seg + 1;
+      int[] defSeg = new int[values];
+      Arrays.fill(defSeg, -1);
+      for (int i = 0; i < stmts.size(); i++) {
+        for (int d : stmts.get(i).defs()) {
+          defSeg[d] = segOf[i];
         }
       }
-      int parts = part + 1;
-      int[] spillAt = new int[values];
-      Arrays.fill(spillAt, -1);
-      int spill = 0;
+      // block arrays: computed values read in another segment, tile operands and results
+      int[] blockOf = new int[values];
+      Arrays.fill(blockOf, -1);
+      int[] blocks = {0};
+      int[] stagedOf = new int[stmts.size()];
+      Arrays.fill(stagedOf, -1);
       for (int i = 0; i < stmts.size(); i++) {
-        Matcher m = REF.matcher(stmts.get(i).text());
+        Stmt s = stmts.get(i);
+        if (s.kernel() != null) {
+          for (int d : s.defs()) {
+            blockOf[d] = blocks[0]++;
+          }
+          int v = refId(s.operand());
+          if (v >= 0 && loads.get(v) == null) {
+            if (blockOf[v] < 0) {
+              blockOf[v] = blocks[0]++;
+            }
+          } else {
+            stagedOf[i] = blocks[0]++; // an input element or a literal, copied in per block
+          }
+          continue;
+        }
+        Matcher m = REF.matcher(s.text());
         while (m.find()) {
           int v = Integer.parseInt(m.group(1));
-          if (loads.get(v) == null && defPart[v] != partOf[i] && spillAt[v] < 0) {
-            spillAt[v] = spill++;
+          if (loads.get(v) == null && defSeg[v] != segOf[i] && blockOf[v] < 0) {
+            blockOf[v] = blocks[0]++;
           }
         }
       }
       StringBuilder methods = new StringBuilder();
       boolean[] here = new boolean[values];
-      for (int p = 0; p < parts; p++) {
-        Arrays.fill(here, false);
-        methods.append("  private static void p").append(p)
-            .append("(double[] x, int xo, double[] e, int eo, double[] out, int oo, RowScratch w) {\n");
-        for (int i = 0; i < stmts.size(); i++) {
-          if (partOf[i] != p) {
-            continue;
-          }
-          Stmt s = stmts.get(i);
-          Matcher m = REF.matcher(s.text());
-          while (m.find()) {
-            int v = Integer.parseInt(m.group(1));
-            if (here[v] || isDefinedBy(s, v)) {
-              continue;
-            }
-            here[v] = true;
-            String from = loads.get(v) != null ? loads.get(v) : "w.spill[" + spillAt[v] + "]";
-            methods.append("    double v").append(v).append(" = ").append(from).append(";\n");
-          }
-          methods.append("    ").append(REF.matcher(s.text()).replaceAll("v$1")).append('\n');
-          for (int d : s.defs()) {
-            here[d] = true;
-            if (spillAt[d] >= 0) {
-              methods.append("    w.spill[").append(spillAt[d]).append("] = v").append(d).append(";\n");
-            }
-          }
+      for (int g = 0; g < segments; g++) {
+        methods.append("  private static void s").append(g).append("(double[] x, int xo0, int xw, double[] e, int eo0,"
+            + " int ew, double[] out, int oo0, int ow, int m, RowScratch w) {\n");
+        int first = -1;
+        for (int i = 0; i < stmts.size() && first < 0; i++) {
+          first = segOf[i] == g ? i : -1;
+        }
+        Stmt t = stmts.get(first);
+        if (t.kernel() != null) {
+          tileSegment(methods, t, stagedOf[first], blockOf);
+        } else {
+          loopSegment(methods, g, segOf, blockOf, here);
         }
         methods.append("  }\n");
       }
@@ -376,18 +396,87 @@ final class RowCode {
       }
       src.append(methods);
       src.append("  public void row(double[] x, int xo, double[] e, int eo, double[] out, int oo, RowScratch w) {\n");
-      for (int p = 0; p < parts; p++) {
-        src.append("    p").append(p).append("(x, xo, e, eo, out, oo, w);\n");
+      for (int g = 0; g < segments; g++) {
+        src.append("    s").append(g).append("(x, xo, 0, e, eo, 0, out, oo, 0, 1, w);\n");
       }
       src.append("  }\n");
       src.append("  public void rows(double[] x, int xw, double[] e, int ew, double[] out, int ow, int from, int to,"
           + " RowScratch w) {\n");
-      src.append("    for (int s = from; s < to; s++) {\n");
-      for (int p = 0; p < parts; p++) {
-        src.append("      p").append(p).append("(x, s * xw, e, s * ew, out, s * ow, w);\n");
+      src.append("    for (int b0 = from; b0 < to; b0 += RowScratch.BLOCK) {\n");
+      src.append("      int m = Math.min(RowScratch.BLOCK, to - b0);\n");
+      for (int g = 0; g < segments; g++) {
+        src.append("      s").append(g).append("(x, b0 * xw, xw, e, b0 * ew, ew, out, b0 * ow, ow, m, w);\n");
       }
       src.append("    }\n  }\n}\n");
-      return new Generated(src.toString(), "Row", spill, stmts.size());
+      return new Generated(src.toString(), "Row", blocks[0], stmts.size());
+    }
+
+    /** A tile kernel on the block's values of its operand (staged first when an input or literal). */
+    private void tileSegment(StringBuilder out, Stmt t, int staged, int[] blockOf) {
+      int v = refId(t.operand());
+      String in;
+      if (staged >= 0) {
+        String value = v >= 0 ? loads.get(v).replace("[xo + ", "[xo0 + i * xw + ").replace("[eo + ", "[eo0 + i * ew + ")
+            : t.operand();
+        out.append("    double[] in = w.blocks[").append(staged).append("];\n");
+        out.append("    for (int i = 0; i < m; i++) in[i] = ").append(value).append(";\n");
+        in = "in";
+      } else {
+        in = "w.blocks[" + blockOf[v] + "]";
+      }
+      StringBuilder args = new StringBuilder(in);
+      for (int d : t.defs()) {
+        args.append(", w.blocks[").append(blockOf[d]).append(']');
+      }
+      out.append("    ").append(t.kernel()).append('(').append(args).append(", m, w.scratch);\n");
+    }
+
+    /** A loop over the block's samples running segment g's statements on each. */
+    private void loopSegment(StringBuilder out, int g, int[] segOf, int[] blockOf, boolean[] here) {
+      Arrays.fill(here, false);
+      StringBuilder body = new StringBuilder();
+      java.util.Set<Integer> arrays = new java.util.TreeSet<>();
+      for (int i = 0; i < stmts.size(); i++) {
+        if (segOf[i] != g) {
+          continue;
+        }
+        Stmt s = stmts.get(i);
+        Matcher m = REF.matcher(s.text());
+        while (m.find()) {
+          int v = Integer.parseInt(m.group(1));
+          if (here[v] || isDefinedBy(s, v)) {
+            continue;
+          }
+          here[v] = true;
+          String from;
+          if (loads.get(v) != null) {
+            from = loads.get(v);
+          } else {
+            arrays.add(blockOf[v]);
+            from = "b" + blockOf[v] + "[i]";
+          }
+          body.append("      double v").append(v).append(" = ").append(from).append(";\n");
+        }
+        body.append("      ").append(REF.matcher(s.text()).replaceAll("v$1")).append('\n');
+        for (int d : s.defs()) {
+          here[d] = true;
+          if (blockOf[d] >= 0) {
+            arrays.add(blockOf[d]);
+            body.append("      b").append(blockOf[d]).append("[i] = v").append(d).append(";\n");
+          }
+        }
+      }
+      for (int a : arrays) {
+        out.append("    double[] b").append(a).append(" = w.blocks[").append(a).append("];\n");
+      }
+      out.append("    for (int i = 0; i < m; i++) {\n");
+      out.append("      int xo = xo0 + i * xw;\n      int eo = eo0 + i * ew;\n      int oo = oo0 + i * ow;\n");
+      out.append(body).append("    }\n");
+    }
+
+    /** The value id of a {@code $id$} reference, or -1 for a literal. */
+    private static int refId(String ref) {
+      return ref.startsWith("$") ? id(ref) : -1;
     }
 
     private static boolean isDefinedBy(Stmt s, int v) {

@@ -13,19 +13,19 @@ import java.util.concurrent.atomic.AtomicLong;
  * (see {@link RowCode} for the order of operations). Immutable and thread-safe.
  */
 public final class RowProgram {
-  /** Samples per range a thread takes at a time in {@link #runBatch}. */
-  static final int RANGE = 1024;
+  /** Samples per range a thread takes at a time in {@link #runBatch} (a whole number of blocks). */
+  static final int RANGE = 8 * RowScratch.BLOCK;
 
   private static final AtomicLong COMPILED = new AtomicLong();
   private static final ThreadLocal<RowScratch> SCRATCH = ThreadLocal.withInitial(() -> new RowScratch(0));
 
   private final RowKernel kernel;
-  private final int spill;
+  private final int blocks;
   private final int statements;
 
-  private RowProgram(RowKernel kernel, int spill, int statements) {
+  private RowProgram(RowKernel kernel, int blocks, int statements) {
     this.kernel = kernel;
-    this.spill = spill;
+    this.blocks = blocks;
     this.statements = statements;
   }
 
@@ -51,9 +51,12 @@ public final class RowProgram {
     if (g == null) {
       return null;
     }
+    if (Boolean.getBoolean("batchjac.printPlans")) {
+      System.err.print("row program: " + g.statements() + " statements\n" + g.text());
+    }
     RowKernel k = JavaCompiler.instance(g.text(), g.className(), RowKernel.class);
     COMPILED.incrementAndGet();
-    return new RowProgram(k, g.spill(), g.statements());
+    return new RowProgram(k, g.blocks(), g.statements());
   }
 
   /** How many row programs this JVM generated and compiled so far (for caching tests). */
@@ -79,7 +82,7 @@ public final class RowProgram {
    */
   public void runBatch(Executor executor, int batch, double[] x, int xw, double[] e, int ew, double[] out, int ow) {
     executor.runRanges(batch, RANGE, () -> {
-      RowScratch w = new RowScratch(spill);
+      RowScratch w = new RowScratch(blocks);
       return (from, to) -> kernel.rows(x, xw, e, ew, out, ow, from, to, w);
     });
   }
@@ -87,8 +90,8 @@ public final class RowProgram {
   /** This thread's scratch, large enough for this program. */
   private RowScratch scratch() {
     RowScratch w = SCRATCH.get();
-    if (w.spill.length < spill) {
-      w = new RowScratch(spill);
+    if (w.blocks.length < blocks) {
+      w = new RowScratch(blocks);
       SCRATCH.set(w);
     }
     return w;
