@@ -75,7 +75,7 @@ class RowProgramTest {
    * Compares the interpreter ({@code off}) with row programs for every batch ({@code always}) and
    * the default rule ({@code auto}) on batches of the given sizes, and one row at a time.
    *
-   * @return how many passes of the operation have a row program
+   * @return how many passes of the operation have a row program (when asked for every size)
    */
   private static int compare(Supplier<PreparedOp> make, int width, long seed, boolean specialsOnly, String what,
       int... batches) {
@@ -108,7 +108,7 @@ class RowProgramTest {
             what + " one row, sample " + s);
       }
     }
-    return auto.rowProgramPasses();
+    return rows.rowProgramPasses();
   }
 
   private static int width(Graph g) {
@@ -282,6 +282,22 @@ class RowProgramTest {
     Supplier<PreparedOp> make = () -> PreparedOp.jacobian(mlp, Backend.reverse(), Engine.Wrt.inputs());
     assertEquals(0, compare(make, width(mlp), 3, false, "mlp", 1, 40));
     assertEquals(0, with("always", make).rowProgramPasses());
+  }
+
+  @Test
+  void byDefaultOnlyClosedFormOperationsUseRowPrograms() {
+    Graph small = SpecParser.parseInline("input x[8]; output y = sum(log(x) * x^2)").graph();
+    Graph large = SpecParser.parseInline("input x[9]; output y = sum(log(x) * x^2)").graph();
+    Supplier<PreparedOp> smallGradient = () -> Operation.GRADIENT.prepare(small, Backend.auto(), Engine.Wrt.inputs());
+    Supplier<PreparedOp> largeGradient = () -> Operation.GRADIENT.prepare(large, Backend.auto(), Engine.Wrt.inputs());
+    assertEquals(1, with("auto", smallGradient).rowProgramPasses());
+    assertEquals(0, with("auto", largeGradient).rowProgramPasses(), "9 values per sample: the interpreter");
+    assertEquals(1, with("always", largeGradient).rowProgramPasses());
+    assertEquals(0, with("off", smallGradient).rowProgramPasses());
+    assertEquals(1, compare(largeGradient, 9, 5, false, "x[9] gradient", 1, 300));
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> with("sometimes", smallGradient));
+    assertEquals("system property batchjac.rowcode must be auto, off or always, got 'sometimes'", e.getMessage());
   }
 
   @Test

@@ -23,28 +23,27 @@ import java.util.List;
  * <p><b>Row programs.</b> Besides the interpreter (an {@link Executor} stepping each pass's
  * {@link Plan} over chunks of samples), a pass may run as a {@link RowProgram}: generated
  * straight-line code computing one sample, bitwise the interpreter's values. It is generated and
- * compiled once per operation, the first time a run needs it, and used
- * <ul>
- *   <li>for every run of one sample ({@code batch == 1}, what the SQL functions do);</li>
- *   <li>for batches of <em>closed-form</em> plans: those whose per-sample values are all small
- *       ({@link #ROW_BATCH_MAX_SIZE} values or fewer), where a loop over samples calling the row
- *       program beats the interpreter's passes over memory (measured in docs/fusion.md, section
- *       "Row programs"; larger tensors keep the interpreter's vectorized steps).</li>
- * </ul>
+ * compiled once per operation, the first time a run needs it, and used for <em>closed-form</em>
+ * operations: those whose passes' per-sample values all have at most {@link #ROW_MAX_SIZE}
+ * values (Borehole, Ishigami, the G-function and their derivatives), for runs of one sample (what
+ * the SQL functions do: about 60 ns instead of 1 us for the Borehole gradient) and for batches (a
+ * loop over blocks of samples instead of the interpreter's passes over memory). Measured in
+ * docs/fusion.md, section "Row programs": with larger per-sample tensors (16 or 64 values) the
+ * unrolled code was slower than the interpreter's vectorized steps, one row as well as batches.
  * Plans with matrix products (BLAS) have no row program and always run in the interpreter. The
  * system property {@code batchjac.rowcode} ({@code auto}, the default, as above; {@code off}: the
- * interpreter only; {@code always}: row programs for every batch size) is read when the
- * operation is constructed.
+ * interpreter only; {@code always}: row programs wherever the plan allows, whatever its sizes,
+ * for tests and measurements) is read when the operation is constructed.
  */
 public final class PreparedOp {
   /** One compiled graph and how its pieces are placed in the result block. */
   private record Pass(Plan plan, DerivativeGraph graph, boolean columns, int base, int rowStride, int k) {}
 
   /**
-   * Batches run as row programs when every per-sample value of the pass's plan has at most this
-   * many values (see the class comment and docs/fusion.md).
+   * Runs use row programs when every per-sample value of every pass's plan has at most this many
+   * values (see the class comment and docs/fusion.md).
    */
-  public static final int ROW_BATCH_MAX_SIZE = 8;
+  public static final int ROW_MAX_SIZE = 8;
 
   /** When runs use row programs: {@code batchjac.rowcode} = auto, off or always. */
   private enum RowMode { AUTO, OFF, ALWAYS }
@@ -54,7 +53,7 @@ public final class PreparedOp {
   private final int extraWidth;
   private final long gemmFlopsPerSample;
   private final RowMode rowMode;
-  /** True when every pass's per-sample values are small: batches then run as row programs. */
+  /** True when every pass's per-sample values are small: runs then use row programs. */
   private final boolean closedForm;
   /** Per pass, its row program or null; null until a run first needs them. */
   private volatile RowProgram[] rowPrograms;
@@ -66,7 +65,7 @@ public final class PreparedOp {
     this.rowMode = rowMode();
     boolean small = true;
     for (Pass p : passes) {
-      small &= p.plan() == null || p.plan().maxSampleSize() <= ROW_BATCH_MAX_SIZE;
+      small &= p.plan() == null || p.plan().maxSampleSize() <= ROW_MAX_SIZE;
     }
     this.closedForm = small;
     long flops = 0;
@@ -193,7 +192,7 @@ public final class PreparedOp {
 
   /** Runs every pass into {@code out}, whose pieces that are identically zero must be zero already. */
   private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
-    boolean rowsFit = batch == 1 || rowMode == RowMode.ALWAYS || closedForm;
+    boolean rowsFit = rowMode == RowMode.ALWAYS || closedForm;
     RowProgram[] rows = rowMode != RowMode.OFF && rowsFit ? rowPrograms() : null;
     for (int pass = 0; pass < passes.size(); pass++) {
       Pass p = passes.get(pass);
@@ -285,12 +284,13 @@ public final class PreparedOp {
   }
 
   /**
-   * How many of this operation's passes run as row programs on one row (compiling them if not yet
-   * done): 0 when every pass keeps the interpreter (e.g. plans with matrix products).
+   * How many of this operation's passes run as row programs (compiling them if not yet done): 0
+   * when every pass keeps the interpreter (plans with matrix products, or not closed-form).
    */
   public int rowProgramPasses() {
     int n = 0;
-    for (RowProgram r : rowMode == RowMode.OFF ? new RowProgram[0] : rowPrograms()) {
+    boolean used = rowMode == RowMode.ALWAYS || (rowMode == RowMode.AUTO && closedForm);
+    for (RowProgram r : used ? rowPrograms() : new RowProgram[0]) {
       n += r == null ? 0 : 1;
     }
     return n;

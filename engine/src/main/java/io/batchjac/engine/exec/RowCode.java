@@ -46,7 +46,7 @@ import java.util.regex.Pattern;
  *
  * <p><b>Shape of the code.</b> The statements are cut into <em>segments</em>, each a static
  * method: every call of a tile kernel is a segment of its own, the statements between them are
- * cut into segments of at most {@link #PART_BUDGET} units (about 4 bytes of bytecode each), so
+ * cut into segments of at most {@link #PART_BUDGET} units (about 10 bytes of bytecode each), so
  * every method stays far below HotSpot's 8 KB limit on compiled methods. A segment runs on a
  * <em>block</em> of samples: a statement segment is a loop over the block's samples computing
  * each sample's statements in local variables; a tile segment calls the vectorized kernel once on
@@ -62,7 +62,7 @@ final class RowCode {
   static final int MAX_STATEMENTS = 4096;
 
   /** Cost units (about one per operand, a few per call) per generated method. */
-  static final int PART_BUDGET = 600;
+  static final int PART_BUDGET = 200;
 
   /** Where a graph input's values are read: from {@code x} or {@code e}, at an offset in the row. */
   record Source(boolean extra, int offset) {}
