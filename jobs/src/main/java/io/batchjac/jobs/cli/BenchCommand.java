@@ -124,8 +124,7 @@ final class BenchCommand implements Callable<Integer> {
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
     double best = sorted[0];
-    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+    double median = median(sorted);
     double gemmGflops = flopsPerRun / best / 1e9;
     double peak = roofline ? Roofline.dgemmGflops(t, 256, 8192, 5) : Double.NaN;
     double bandwidth = roofline ? Roofline.triadGbs(t, Roofline.TRIAD_LENGTH, 5) : Double.NaN;
@@ -215,30 +214,44 @@ final class BenchCommand implements Callable<Integer> {
       pass.run();
     }
     double[] ns = new double[repeat];
+    double[] cpuNs = new double[repeat]; // the thread's CPU time: what a shared machine's other load does not inflate
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
     for (int i = 0; i < repeat; i++) {
+      long c0 = mx.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       pass.run();
       ns[i] = (System.nanoTime() - t0) / (double) batch;
+      cpuNs[i] = (mx.getCurrentThreadCpuTime() - c0) / (double) batch;
     }
     double[] sorted = ns.clone();
     Arrays.sort(sorted);
-    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+    double median = median(sorted);
+    double[] cpuSorted = cpuNs.clone();
+    Arrays.sort(cpuSorted);
     PrintWriter out = spec.commandLine().getOut();
     String route = prepared.rowProgramPasses() > 0 ? "row program" : "interpreter";
     if (json) {
       out.println(String.format(Locale.ROOT, "{\"spec\": %s, \"op\": \"%s\", \"per_row\": true, \"rows\": %d, "
-          + "\"route\": \"%s\", \"ns_per_row_best\": %.1f, \"ns_per_row_median\": %.1f, \"cpu\": %s, \"check\": %s}",
-          quote(specPath), op, batch, route, sorted[0], median, quote(CpuModel.name()), sink[0]));
+          + "\"route\": \"%s\", \"ns_per_row_best\": %.1f, \"ns_per_row_median\": %.1f, "
+          + "\"cpu_ns_per_row_best\": %.1f, \"cpu_ns_per_row_median\": %.1f, \"cpu\": %s, \"check\": %s}",
+          quote(specPath), op, batch, route, sorted[0], median, cpuSorted[0], median(cpuSorted), quote(CpuModel.name()),
+          sink[0]));
     } else {
       out.printf(Locale.ROOT, "%s of %s per row (N=%d, M=%d), %d rows one at a time, 1 thread, %s%n", op, specPath,
           leafSize(f), f.outputSize(), batch, route);
       out.printf(Locale.ROOT, "  best %.1f ns, median %.1f ns per row over %d runs: %,.0f rows/s%n", sorted[0], median,
           repeat, 1e9 / sorted[0]);
+      out.printf(Locale.ROOT, "  thread CPU time: best %.1f ns, median %.1f ns per row%n", cpuSorted[0], median(cpuSorted));
       out.println("  CPU: " + CpuModel.name());
     }
     out.flush();
     return 0;
+  }
+
+  /** The median of sorted values. */
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
   }
 
   /** The rows of a row-major matrix of {@code width} columns, each its own array. */
