@@ -250,7 +250,7 @@ class FusionTest {
     }
   }
 
-  private static Path examples() {
+  static Path examples() {
     for (Path p : new Path[] {Path.of("../conf/examples"), Path.of("conf/examples")}) {
       if (Files.isDirectory(p)) {
         return p;

@@ -207,15 +207,6 @@ class RowProgramTest {
 
   // ------------------------------------------------------------------ whole operations
 
-  private static Path examples() {
-    for (Path p : new Path[] {Path.of("../conf/examples"), Path.of("conf/examples")}) {
-      if (Files.isDirectory(p)) {
-        return p;
-      }
-    }
-    throw new AssertionError("conf/examples not found");
-  }
-
   /** Every operation that applies to f, with every backend for Jacobians. */
   private static List<Operation> operations(Graph f) {
     List<Operation> ops = new ArrayList<>(List.of(Operation.EVALUATE, Operation.JVP, Operation.VJP, Operation.JACOBIAN));
@@ -231,7 +222,7 @@ class RowProgramTest {
   @Test
   void everyShippedExampleAndOperation() throws IOException {
     List<String> withRows = new ArrayList<>();
-    try (Stream<Path> files = Files.list(examples())) {
+    try (Stream<Path> files = Files.list(FusionTest.examples())) {
       for (Path p : files.filter(q -> q.toString().endsWith(".fn")).sorted().toList()) {
         Graph f = SpecParser.parseFile(p).graph();
         int width = width(f);
@@ -278,7 +269,7 @@ class RowProgramTest {
 
   @Test
   void aPlanWithMatrixProductsKeepsTheInterpreter() {
-    Graph mlp = SpecParser.parseFile(examples().resolve("mlp.fn")).graph();
+    Graph mlp = SpecParser.parseFile(FusionTest.examples().resolve("mlp.fn")).graph();
     Supplier<PreparedOp> make = () -> PreparedOp.jacobian(mlp, Backend.reverse(), Engine.Wrt.inputs());
     assertEquals(0, compare(make, width(mlp), 3, false, "mlp", 1, 40));
     assertEquals(0, with("always", make).rowProgramPasses());
@@ -302,7 +293,7 @@ class RowProgramTest {
 
   @Test
   void theRowProgramIsCompiledOncePerOperation() {
-    Graph f = SpecParser.parseFile(examples().resolve("borehole.fn")).graph();
+    Graph f = SpecParser.parseFile(FusionTest.examples().resolve("borehole.fn")).graph();
     PreparedOp op = with("auto", () -> Operation.GRADIENT.prepare(f, Backend.auto(), Engine.Wrt.inputs()));
     double[] x = {0.1, 1000, 80000, 1000, 90, 800, 1400, 10000};
     long before = RowProgram.compiled();
