@@ -26,7 +26,7 @@ import java.util.List;
  * compiled once per operation, the first time a run needs it, and used for <em>closed-form</em>
  * operations: those whose passes' per-sample values all have at most {@link #ROW_MAX_SIZE}
  * values (Borehole, Ishigami, the G-function and their derivatives), for runs of one sample (what
- * the SQL functions do: about 60 ns instead of 1 us for the Borehole gradient) and for batches (a
+ * the SQL functions do: tens of nanoseconds instead of about 1 us for the Borehole gradient) and for batches (a
  * loop over blocks of samples instead of the interpreter's passes over memory). Measured in
  * docs/fusion.md, section "Row programs": with larger per-sample tensors (16 or 64 values) the
  * unrolled code was slower than the interpreter's vectorized steps, one row as well as batches.

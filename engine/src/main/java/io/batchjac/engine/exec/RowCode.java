@@ -3,11 +3,9 @@ package io.batchjac.engine.exec;
 import io.batchjac.engine.codegen.Definition;
 import io.batchjac.engine.codegen.KernelSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -44,8 +42,9 @@ import java.util.regex.Pattern;
  * {@link #MAX_STATEMENTS} element statements (big tensors: the interpreter's vectorized passes
  * are the right tool there).
  *
- * <p><b>Shape of the code.</b> The statements are cut into <em>segments</em>, each a static
- * method: every call of a tile kernel is a segment of its own, the statements between them are
+ * <p><b>Shape of the code</b> (the class text is written by {@link RowSource}). The statements
+ * are cut into <em>segments</em>, each a static method: every call of a tile kernel is a segment
+ * of its own, the statements between them are
  * cut into segments of at most {@link #PART_BUDGET} units (about 10 bytes of bytecode each), so
  * every method stays far below HotSpot's 8 KB limit on compiled methods. A segment runs on a
  * <em>block</em> of samples: a statement segment is a loop over the block's samples computing
@@ -64,20 +63,18 @@ final class RowCode {
   /** Cost units (about one per operand, a few per call) per generated method. */
   static final int PART_BUDGET = 200;
 
-  /** Where a graph input's values are read: from {@code x} or {@code e}, at an offset in the row. */
-  record Source(boolean extra, int offset) {}
-
   /** The generated source, its class name, the number of block arrays it needs and its statement count. */
   record Generated(String text, String className, int blocks, int statements) {}
 
-  private static final Pattern REF = Pattern.compile("\\$(\\d+)\\$");
+  /** A value reference {@code $id$} in a statement's text. */
+  static final Pattern REF = Pattern.compile("\\$(\\d+)\\$");
 
   /**
    * One statement: the values it defines, its text with {@code $id$} for values, its cost; or a
    * call of a tile kernel ({@code kernel} not null) on the block's values of {@code operand}
    * (a {@code $id$} or a literal) defining one value (sin, cos, tanh) or two (sinCos).
    */
-  private record Stmt(int[] defs, String text, int cost, String kernel, String operand) {
+  record Stmt(int[] defs, String text, int cost, String kernel, String operand) {
     Stmt(int[] defs, String text, int cost) {
       this(defs, text, cost, null, null);
     }
@@ -89,7 +86,7 @@ final class RowCode {
    *     sample stride are ignored)
    * @return the source, or null when the plan has a step this generator does not support
    */
-  static Generated generate(Plan plan, Source[] inputs, Binding[] outputs) {
+  static Generated generate(Plan plan, RowProgram.Input[] inputs, Binding[] outputs) {
     return new Builder(plan).build(inputs, outputs);
   }
 
@@ -107,7 +104,7 @@ final class RowCode {
       this.refs = new String[plan.slots()][];
     }
 
-    Generated build(Source[] inputs, Binding[] outputs) {
+    Generated build(RowProgram.Input[] inputs, Binding[] outputs) {
       for (int i = 0; i < plan.inputCount(); i++) {
         int s = plan.inputSlot(i);
         if (s < 0 || inputs[i] == null) {
@@ -115,7 +112,7 @@ final class RowCode {
         }
         String[] r = new String[plan.slotSize(s)];
         for (int k = 0; k < r.length; k++) {
-          Source src = inputs[i];
+          RowProgram.Input src = inputs[i];
           r[k] = "$" + loads.size() + "$";
           loads.add(src.extra() ? "e[eo + " + (src.offset() + k) + "]" : "x[xo + " + (src.offset() + k) + "]");
         }
@@ -131,7 +128,7 @@ final class RowCode {
           write(plan.outputSlot(i), outputs[i]);
         }
       }
-      return assemble();
+      return new RowSource(stmts, loads, fnames).assemble();
     }
 
     // ---------------------------------------------------------------- statements per step
@@ -314,182 +311,10 @@ final class RowCode {
     private String fname(Definition d) {
       return fnames.computeIfAbsent(d, x -> "f" + fnames.size());
     }
-
-    // ---------------------------------------------------------------- the class
-
-    private Generated assemble() {
-      int values = loads.size();
-      // segments: each tile-kernel call alone, else runs of statements within the budget
-      int[] segOf = new int[stmts.size()];
-      int seg = -1;
-      int used = PART_BUDGET;
-      for (int i = 0; i < stmts.size(); i++) {
-        Stmt s = stmts.get(i);
-        boolean tile = s.kernel() != null;
-        if (tile || used + s.cost() > PART_BUDGET || (i > 0 && stmts.get(i - 1).kernel() != null)) {
-          seg++;
-          used = 0;
-        }
-        used += s.cost();
-        segOf[i] = seg;
-      }
-      int segments = seg + 1;
-      int[] defSeg = new int[values];
-      Arrays.fill(defSeg, -1);
-      for (int i = 0; i < stmts.size(); i++) {
-        for (int d : stmts.get(i).defs()) {
-          defSeg[d] = segOf[i];
-        }
-      }
-      // block arrays: computed values read in another segment, tile operands and results
-      int[] blockOf = new int[values];
-      Arrays.fill(blockOf, -1);
-      int[] blocks = {0};
-      int[] stagedOf = new int[stmts.size()];
-      Arrays.fill(stagedOf, -1);
-      for (int i = 0; i < stmts.size(); i++) {
-        Stmt s = stmts.get(i);
-        if (s.kernel() != null) {
-          for (int d : s.defs()) {
-            blockOf[d] = blocks[0]++;
-          }
-          int v = refId(s.operand());
-          if (v >= 0 && loads.get(v) == null) {
-            if (blockOf[v] < 0) {
-              blockOf[v] = blocks[0]++;
-            }
-          } else {
-            stagedOf[i] = blocks[0]++; // an input element or a literal, copied in per block
-          }
-          continue;
-        }
-        Matcher m = REF.matcher(s.text());
-        while (m.find()) {
-          int v = Integer.parseInt(m.group(1));
-          if (loads.get(v) == null && defSeg[v] != segOf[i] && blockOf[v] < 0) {
-            blockOf[v] = blocks[0]++;
-          }
-        }
-      }
-      StringBuilder methods = new StringBuilder();
-      boolean[] here = new boolean[values];
-      for (int g = 0; g < segments; g++) {
-        methods.append("  private static void s").append(g).append("(double[] x, int xo0, int xw, double[] e, int eo0,"
-            + " int ew, double[] out, int oo0, int ow, int m, RowScratch w) {\n");
-        int first = -1;
-        for (int i = 0; i < stmts.size() && first < 0; i++) {
-          first = segOf[i] == g ? i : -1;
-        }
-        Stmt t = stmts.get(first);
-        if (t.kernel() != null) {
-          tileSegment(methods, t, stagedOf[first], blockOf);
-        } else {
-          loopSegment(methods, g, segOf, blockOf, here);
-        }
-        methods.append("  }\n");
-      }
-      StringBuilder src = new StringBuilder();
-      src.append("import io.batchjac.engine.codegen.RowScratch;\n");
-      src.append("public final class Row extends io.batchjac.engine.codegen.RowKernel {\n");
-      for (Map.Entry<Definition, String> e : fnames.entrySet()) {
-        src.append(KernelSource.functions(e.getKey(), e.getValue()));
-      }
-      src.append(methods);
-      src.append("  public void row(double[] x, int xo, double[] e, int eo, double[] out, int oo, RowScratch w) {\n");
-      for (int g = 0; g < segments; g++) {
-        src.append("    s").append(g).append("(x, xo, 0, e, eo, 0, out, oo, 0, 1, w);\n");
-      }
-      src.append("  }\n");
-      src.append("  public void rows(double[] x, int xw, double[] e, int ew, double[] out, int ow, int from, int to,"
-          + " RowScratch w) {\n");
-      src.append("    for (int b0 = from; b0 < to; b0 += RowScratch.BLOCK) {\n");
-      src.append("      int m = Math.min(RowScratch.BLOCK, to - b0);\n");
-      for (int g = 0; g < segments; g++) {
-        src.append("      s").append(g).append("(x, b0 * xw, xw, e, b0 * ew, ew, out, b0 * ow, ow, m, w);\n");
-      }
-      src.append("    }\n  }\n}\n");
-      return new Generated(src.toString(), "Row", blocks[0], stmts.size());
-    }
-
-    /** A tile kernel on the block's values of its operand (staged first when an input or literal). */
-    private void tileSegment(StringBuilder out, Stmt t, int staged, int[] blockOf) {
-      int v = refId(t.operand());
-      String in;
-      if (staged >= 0) {
-        String value = v >= 0 ? loads.get(v).replace("[xo + ", "[xo0 + i * xw + ").replace("[eo + ", "[eo0 + i * ew + ")
-            : t.operand();
-        out.append("    double[] in = w.blocks[").append(staged).append("];\n");
-        out.append("    for (int i = 0; i < m; i++) in[i] = ").append(value).append(";\n");
-        in = "in";
-      } else {
-        in = "w.blocks[" + blockOf[v] + "]";
-      }
-      StringBuilder args = new StringBuilder(in);
-      for (int d : t.defs()) {
-        args.append(", w.blocks[").append(blockOf[d]).append(']');
-      }
-      out.append("    ").append(t.kernel()).append('(').append(args).append(", m, w.scratch);\n");
-    }
-
-    /** A loop over the block's samples running segment g's statements on each. */
-    private void loopSegment(StringBuilder out, int g, int[] segOf, int[] blockOf, boolean[] here) {
-      Arrays.fill(here, false);
-      StringBuilder body = new StringBuilder();
-      java.util.Set<Integer> arrays = new java.util.TreeSet<>();
-      for (int i = 0; i < stmts.size(); i++) {
-        if (segOf[i] != g) {
-          continue;
-        }
-        Stmt s = stmts.get(i);
-        Matcher m = REF.matcher(s.text());
-        while (m.find()) {
-          int v = Integer.parseInt(m.group(1));
-          if (here[v] || isDefinedBy(s, v)) {
-            continue;
-          }
-          here[v] = true;
-          String from;
-          if (loads.get(v) != null) {
-            from = loads.get(v);
-          } else {
-            arrays.add(blockOf[v]);
-            from = "b" + blockOf[v] + "[i]";
-          }
-          body.append("      double v").append(v).append(" = ").append(from).append(";\n");
-        }
-        body.append("      ").append(REF.matcher(s.text()).replaceAll("v$1")).append('\n');
-        for (int d : s.defs()) {
-          here[d] = true;
-          if (blockOf[d] >= 0) {
-            arrays.add(blockOf[d]);
-            body.append("      b").append(blockOf[d]).append("[i] = v").append(d).append(";\n");
-          }
-        }
-      }
-      for (int a : arrays) {
-        out.append("    double[] b").append(a).append(" = w.blocks[").append(a).append("];\n");
-      }
-      out.append("    for (int i = 0; i < m; i++) {\n");
-      out.append("      int xo = xo0 + i * xw;\n      int eo = eo0 + i * ew;\n      int oo = oo0 + i * ow;\n");
-      out.append(body).append("    }\n");
-    }
-
-    /** The value id of a {@code $id$} reference, or -1 for a literal. */
-    private static int refId(String ref) {
-      return ref.startsWith("$") ? id(ref) : -1;
-    }
-
-    private static boolean isDefinedBy(Stmt s, int v) {
-      for (int d : s.defs()) {
-        if (d == v) {
-          return true;
-        }
-      }
-      return false;
-    }
   }
 
-  private static int id(String ref) {
+  /** The value id of a {@code $id$} reference. */
+  static int id(String ref) {
     return Integer.parseInt(ref.substring(1, ref.length() - 1));
   }
 

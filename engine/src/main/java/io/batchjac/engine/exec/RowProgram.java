@@ -43,11 +43,7 @@ public final class RowProgram {
    *     {@link RowCode}): the caller keeps the interpreter
    */
   public static RowProgram compile(Plan plan, Input[] inputs, Binding[] outputs) {
-    RowCode.Source[] src = new RowCode.Source[inputs.length];
-    for (int i = 0; i < inputs.length; i++) {
-      src[i] = inputs[i] == null ? null : new RowCode.Source(inputs[i].extra(), inputs[i].offset());
-    }
-    RowCode.Generated g = RowCode.generate(plan, src, outputs);
+    RowCode.Generated g = RowCode.generate(plan, inputs, outputs);
     if (g == null) {
       return null;
     }
