@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class FusionTest {
   private static final Executor[] EXECUTORS = {new Executor(1, 64), new Executor(2, 1 << 16), new Executor(2, 333)};
 
-  private static double special(SplittableRandom r) {
+  static double special(SplittableRandom r) {
     return switch (r.nextInt(12)) {
       case 0 -> 0.0;
       case 1 -> -0.0;
@@ -209,7 +209,7 @@ class FusionTest {
   private static final String[] OPERATORS = {"+", "-", "*", "/"};
 
   /** A random expression in x (4 values) of the spec language. */
-  private static String expression(SplittableRandom r, int depth) {
+  static String expression(SplittableRandom r, int depth) {
     if (depth == 0 || r.nextInt(6) == 0) {
       return switch (r.nextInt(4)) {
         case 0 -> "x";
@@ -250,7 +250,7 @@ class FusionTest {
     }
   }
 
-  private static Path examples() {
+  static Path examples() {
     for (Path p : new Path[] {Path.of("../conf/examples"), Path.of("conf/examples")}) {
       if (Files.isDirectory(p)) {
         return p;

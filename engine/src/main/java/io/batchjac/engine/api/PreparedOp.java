@@ -4,6 +4,7 @@ import io.batchjac.engine.ad.DerivativeGraph;
 import io.batchjac.engine.exec.Binding;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.exec.Plan;
+import io.batchjac.engine.exec.RowProgram;
 import io.batchjac.engine.ir.Graph;
 import io.batchjac.engine.ir.Node;
 import java.util.ArrayList;
@@ -18,20 +19,55 @@ import java.util.List;
  * {@link #extraWidth()} values (the tangent u of a JVP, the cotangent v of a VJP); results are
  * blocks of {@link #outPerSample()} values per sample, batch last in Fortran order: evaluate and
  * jvp (M, B), vjp (N, B), jacobian (M, N, B), hessian (N, N, B).
+ *
+ * <p><b>Row programs.</b> Besides the interpreter (an {@link Executor} stepping each pass's
+ * {@link Plan} over chunks of samples), a pass may run as a {@link RowProgram}: generated
+ * straight-line code computing one sample, bitwise the interpreter's values. It is generated and
+ * compiled once per operation, the first time a run needs it, and used for <em>closed-form</em>
+ * operations: those whose passes' per-sample values all have at most {@link #ROW_MAX_SIZE}
+ * values (Borehole, Ishigami, the G-function and their derivatives), for runs of one sample (what
+ * the SQL functions do: tens of nanoseconds instead of about 1 us for the Borehole gradient) and for batches (a
+ * loop over blocks of samples instead of the interpreter's passes over memory). Measured in
+ * docs/fusion.md, section "Row programs": with larger per-sample tensors (16 or 64 values) the
+ * unrolled code was slower than the interpreter's vectorized steps, one row as well as batches.
+ * Plans with matrix products (BLAS) have no row program and always run in the interpreter. The
+ * system property {@code batchjac.rowcode} ({@code auto}, the default, as above; {@code off}: the
+ * interpreter only; {@code always}: row programs wherever the plan allows, whatever its sizes,
+ * for tests and measurements) is read when the operation is constructed.
  */
 public final class PreparedOp {
   /** One compiled graph and how its pieces are placed in the result block. */
   private record Pass(Plan plan, DerivativeGraph graph, boolean columns, int base, int rowStride, int k) {}
 
+  /**
+   * Runs use row programs when every per-sample value of every pass's plan has at most this many
+   * values (see the class comment and docs/fusion.md).
+   */
+  public static final int ROW_MAX_SIZE = 8;
+
+  /** When runs use row programs: {@code batchjac.rowcode} = auto, off or always. */
+  private enum RowMode { AUTO, OFF, ALWAYS }
+
   private final List<Pass> passes;
   private final int outPerSample;
   private final int extraWidth;
   private final long gemmFlopsPerSample;
+  private final RowMode rowMode;
+  /** True when every pass's per-sample values are small: runs then use row programs. */
+  private final boolean closedForm;
+  /** Per pass, its row program or null; null until a run first needs them. */
+  private volatile RowProgram[] rowPrograms;
 
   private PreparedOp(List<Pass> passes, int outPerSample, int extraWidth) {
     this.passes = passes;
     this.outPerSample = outPerSample;
     this.extraWidth = extraWidth;
+    this.rowMode = rowMode();
+    boolean small = true;
+    for (Pass p : passes) {
+      small &= p.plan() == null || p.plan().maxSampleSize() <= ROW_MAX_SIZE;
+    }
+    this.closedForm = small;
     long flops = 0;
     for (Pass p : passes) {
       flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
@@ -156,34 +192,108 @@ public final class PreparedOp {
 
   /** Runs every pass into {@code out}, whose pieces that are identically zero must be zero already. */
   private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
-    for (Pass p : passes) {
+    boolean rowsFit = rowMode == RowMode.ALWAYS || closedForm;
+    RowProgram[] rows = rowMode != RowMode.OFF && rowsFit ? rowPrograms() : null;
+    for (int pass = 0; pass < passes.size(); pass++) {
+      Pass p = passes.get(pass);
       if (p.plan() == null) {
         continue; // every piece identically zero
       }
-      List<Node> inputs = p.graph().graph().inputs();
-      Binding[] in = new Binding[inputs.size()];
-      int xOff = 0;
-      int eOff = 0;
-      for (int i = 0; i < in.length; i++) {
-        Node node = inputs.get(i);
-        int size = node.shape().size();
-        if (DerivativeGraph.isExtra(node)) {
-          in[i] = Binding.contiguous(extra, eOff, extraWidth, size);
-          eOff += size;
-        } else {
-          in[i] = Binding.contiguous(x, xOff, xWidth, size);
-          xOff += size;
-        }
+      RowProgram row = rows == null ? null : rows[pass];
+      if (row != null && batch == 1) {
+        row.row(x, 0, extra, 0, out, 0);
+        continue;
       }
-      List<Binding> ob = p.columns()
-          ? bindColumns(p.graph(), out, p.base(), outPerSample, p.rowStride(), p.k())
-          : bindRows(p.graph(), out, p.base(), outPerSample, p.rowStride());
+      if (row != null) {
+        row.runBatch(executor, batch, x, xWidth, extra, extraWidth, out, outPerSample);
+        continue;
+      }
+      RowProgram.Input[] places = inputPlaces(p.graph());
+      Binding[] in = new Binding[places.length];
+      for (int i = 0; i < in.length; i++) {
+        int size = p.graph().graph().inputs().get(i).shape().size();
+        in[i] = places[i].extra() ? Binding.contiguous(extra, places[i].offset(), extraWidth, size)
+            : Binding.contiguous(x, places[i].offset(), xWidth, size);
+      }
+      List<Binding> ob = outputBindings(p, out);
       if (Boolean.getBoolean("batchjac.printPlans")) {
         System.err.print("plan: " + p.plan().stepCount() + " steps, " + p.plan().gemmFlopsPerSample()
             + " GEMM flops per sample\n" + p.plan().describe());
       }
       executor.run(p.plan(), batch, in, ob.toArray(new Binding[0]));
     }
+  }
+
+  /** Where each graph input of a pass is read: the extra row (tangent, cotangent) or x, at an offset. */
+  private static RowProgram.Input[] inputPlaces(DerivativeGraph g) {
+    List<Node> inputs = g.graph().inputs();
+    RowProgram.Input[] places = new RowProgram.Input[inputs.size()];
+    int xOff = 0;
+    int eOff = 0;
+    for (int i = 0; i < places.length; i++) {
+      Node node = inputs.get(i);
+      int size = node.shape().size();
+      if (DerivativeGraph.isExtra(node)) {
+        places[i] = new RowProgram.Input(true, eOff);
+        eOff += size;
+      } else {
+        places[i] = new RowProgram.Input(false, xOff);
+        xOff += size;
+      }
+    }
+    return places;
+  }
+
+  /** Where a pass's outputs go in {@code out} (null: only the places within a sample's block matter). */
+  private List<Binding> outputBindings(Pass p, double[] out) {
+    return p.columns()
+        ? bindColumns(p.graph(), out, p.base(), outPerSample, p.rowStride(), p.k())
+        : bindRows(p.graph(), out, p.base(), outPerSample, p.rowStride());
+  }
+
+  private static RowMode rowMode() {
+    String v = System.getProperty("batchjac.rowcode", "auto");
+    try {
+      return RowMode.valueOf(v.trim().toUpperCase(java.util.Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("system property batchjac.rowcode must be auto, off or always, got '" + v + "'");
+    }
+  }
+
+  /** Per pass its row program (null where its plan has none), generated and compiled on first use. */
+  private RowProgram[] rowPrograms() {
+    RowProgram[] r = rowPrograms;
+    if (r == null) {
+      synchronized (this) {
+        r = rowPrograms;
+        if (r == null) {
+          r = new RowProgram[passes.size()];
+          for (int i = 0; i < r.length; i++) {
+            Pass p = passes.get(i);
+            if (p.plan() != null) {
+              // a fused plan's groups are opaque to the generator: it reads the unfused plan
+              Plan plan = p.plan().fused() ? Plan.compile(p.graph().graph(), p.graph().outputs(), false) : p.plan();
+              r[i] = RowProgram.compile(plan, inputPlaces(p.graph()), outputBindings(p, null).toArray(new Binding[0]));
+            }
+          }
+          rowPrograms = r;
+        }
+      }
+    }
+    return r;
+  }
+
+  /**
+   * How many of this operation's passes run as row programs (compiling them if not yet done): 0
+   * when every pass keeps the interpreter (plans with matrix products, or not closed-form).
+   */
+  public int rowProgramPasses() {
+    int n = 0;
+    boolean used = rowMode == RowMode.ALWAYS || (rowMode == RowMode.AUTO && closedForm);
+    for (RowProgram r : used ? rowPrograms() : new RowProgram[0]) {
+      n += r == null ? 0 : 1;
+    }
+    return n;
   }
 
   /** Bindings for pieces of {@code rows} rows of {@code len}: rows {@code rowStride} apart. */

@@ -73,6 +73,52 @@ final class BinaryStep extends Step {
     return out.batched() && fullSpan(la, a) && fullSpan(lb, b);
   }
 
+  /**
+   * What {@link #run} computes for one sample, element by element (for generated per-sample code,
+   * {@code RowCode}): output element i is {@code f(a[ia[i]], b[ib[i]])}, indices into the
+   * sample's values of a and b. When {@code finiteCheck > 0} (a zmul whose b repeats), the run
+   * uses the primitive without its strong zero ({@link Definition#plain()}) for a sample whose
+   * first {@code finiteCheck} values of b are all finite, as {@code sample} does. Keep in step
+   * with {@link #run}: RowProgramTest compares the two bitwise.
+   */
+  record Route(int[] ia, int[] ib, int finiteCheck) {}
+
+  Route route() {
+    int n = out.size();
+    int[] ia = new int[n];
+    int[] ib = new int[n];
+    if (fullSpan(la, a) && fullSpan(lb, b)) { // one flat loop, the full primitive
+      for (int i = 0; i < n; i++) {
+        ia[i] = a.batched() ? i : 0;
+        ib[i] = b.batched() ? i : 0;
+      }
+      return new Route(ia, ib, 0);
+    }
+    if (outer != 0) { // row i of the output is col[i] op row (or row op col[i]), the full primitive
+      int p = outer == 1 ? a.size() : b.size();
+      int q = n / p;
+      for (int i = 0; i < p; i++) {
+        for (int j = 0; j < q; j++) {
+          ia[i * q + j] = outer == 1 ? i : j;
+          ib[i * q + j] = outer == 1 ? j : i;
+        }
+      }
+      return new Route(ia, ib, 0);
+    }
+    for (int i = 0; i < n; i++) {
+      ia[i] = la == Layout.GATHER ? mapA[i] : index(la, i, a.size());
+      ib[i] = lb == Layout.GATHER ? mapB[i] : index(lb, i, b.size());
+    }
+    Layout ea = la == Layout.GATHER ? Layout.FULL : la; // a gathered operand is then read in full
+    Layout eb = lb == Layout.GATHER ? Layout.FULL : lb;
+    boolean plainIfFinite = strongProduct && ea == Layout.FULL && eb != Layout.FULL;
+    return new Route(ia, ib, plainIfFinite ? (eb == Layout.SCALAR ? 1 : b.size()) : 0);
+  }
+
+  private static int index(Layout l, int i, int size) {
+    return l == Layout.FULL ? i : l == Layout.SCALAR ? 0 : i % size;
+  }
+
   /** True when {@code s} is {@code (1..., p, 1)} and the output {@code (1..., p, q)}, q > 1. */
   private static boolean isColumn(Shape s, Shape out) {
     return s.rank() >= 2 && out.rank() >= 2 && s.dim(-1) == 1 && out.dim(-1) > 1

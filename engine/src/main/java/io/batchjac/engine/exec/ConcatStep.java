@@ -23,6 +23,37 @@ final class ConcatStep extends Step {
     this.plusZero = plusZero;
   }
 
+  Operand[] ins() {
+    return ins.clone();
+  }
+
+  Operand out() {
+    return out;
+  }
+
+  /** The number of indices of the axes before the concatenation axis. */
+  int outer() {
+    return outer;
+  }
+
+  /** Per operand, its run per outer index. */
+  int[] inner() {
+    return inner.clone();
+  }
+
+  /**
+   * True when {@link #run} copies operand j's runs as they are (bitwise); otherwise each value is
+   * {@code v + zero()}.
+   */
+  boolean copies(int j) {
+    return inner[j] >= ARRAYCOPY_MIN && !plusZero;
+  }
+
+  /** What a value not copied as it is gets added: +0.0 ({@code plusZero}) or -0.0. */
+  double zero() {
+    return plusZero ? 0.0 : -0.0;
+  }
+
   /** Runs at least this long are copied with {@link System#arraycopy}; shorter ones by a loop. */
   private static final int ARRAYCOPY_MIN = 16;
 

@@ -99,15 +99,36 @@ public final class Executor {
       return;
     }
     int c = chunkSize(plan, batch);
-    int chunks = (batch + c - 1) / c;
+    Transfers io = new Transfers(plan, inputs, outputs, batch);
+    runRanges(batch, c, () -> {
+      Frame f = frame(plan, c);
+      return (b0, end) -> runChunk(plan, f, io, b0, end - b0, profile);
+    });
+  }
+
+  /** Work on samples {@code [from, to)} by one thread, with that thread's own state. */
+  public interface RangeWork {
+    void run(int from, int to);
+  }
+
+  /**
+   * Runs samples {@code [0, batch)} cut into ranges of {@code range} consecutive samples (the last
+   * one shorter), which this executor's threads take in turn (the calling thread is one of them);
+   * each thread runs them with the work {@code perThread} makes for it. The first failure is
+   * rethrown once all threads have stopped.
+   */
+  public void runRanges(int batch, int range, java.util.function.Supplier<RangeWork> perThread) {
+    if (batch <= 0) {
+      return;
+    }
+    int chunks = (batch + range - 1) / range;
     int workers = Math.min(threads, chunks);
     AtomicInteger next = new AtomicInteger();
-    Transfers io = new Transfers(plan, inputs, outputs, batch);
     Runnable work = () -> {
-      Frame f = frame(plan, c);
+      RangeWork w = perThread.get();
       for (int k = next.getAndIncrement(); k < chunks; k = next.getAndIncrement()) {
-        int b0 = k * c;
-        runChunk(plan, f, io, b0, Math.min(c, batch - b0), profile);
+        int b0 = k * range;
+        w.run(b0, Math.min(batch, b0 + range));
       }
     };
     if (workers == 1) {

@@ -16,6 +16,19 @@ final class GatherStep extends Step {
     this.map = map;
   }
 
+  Operand in() {
+    return in;
+  }
+
+  Operand out() {
+    return out;
+  }
+
+  /** Per output element, the input element it copies, or -1 for a zero. */
+  int[] map() {
+    return map.clone();
+  }
+
   /** Per-sample sizes up to this are copied element by element across the chunk (see {@link #run}). */
   private static final int SMALL = 8;
 

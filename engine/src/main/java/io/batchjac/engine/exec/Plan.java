@@ -107,6 +107,11 @@ public final class Plan {
     return graph;
   }
 
+  /** True when this plan was compiled with fused elementwise groups. */
+  public boolean fused() {
+    return fuse;
+  }
+
   /** Number of steps run per chunk (batched operations that are not free reshapes). */
   public int stepCount() {
     return steps.size();
@@ -190,6 +195,26 @@ public final class Plan {
       }
     }
     return true;
+  }
+
+  /** The value of a sample-independent slot (one sample's worth), or null for a batched one. */
+  double[] constant(int slot) {
+    return constants.get(slot);
+  }
+
+  /** The number of graph inputs (slots of unused ones are -1). */
+  int inputCount() {
+    return inputSlots.length;
+  }
+
+  /** The number of outputs the plan computes. */
+  int outputCount() {
+    return outputSlots.length;
+  }
+
+  /** Values per sample of a slot. */
+  int slotSize(int slot) {
+    return slotSize.get(slot);
   }
 
   List<Step> steps() {

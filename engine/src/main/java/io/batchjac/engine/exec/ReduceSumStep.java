@@ -18,6 +18,23 @@ final class ReduceSumStep extends Step {
     this.run = trailingRun(map, out.size());
   }
 
+  Operand in() {
+    return in;
+  }
+
+  Operand out() {
+    return out;
+  }
+
+  /**
+   * Per input element, the output element it is summed into. Each output element is
+   * {@code ((0.0 + in[i0]) + in[i1]) + ...} over the input elements mapped to it, in increasing
+   * index (both routes of {@link #run}).
+   */
+  int[] map() {
+    return map.clone();
+  }
+
   /** The run length r when {@code map[i] == i / r} (the summed axes are the trailing ones), else 0. */
   private static int trailingRun(int[] map, int outSize) {
     if (outSize == 0 || map.length % outSize != 0) {

@@ -19,6 +19,11 @@ final class SinCosStep extends Step {
     this.cos = cos;
   }
 
+  /** The operand, the sine's and the cosine's outputs. */
+  Operand[] operands() {
+    return new Operand[] {x, sin, cos};
+  }
+
   @Override
   void run(Frame f, int c) {
     int n = c * sin.size();

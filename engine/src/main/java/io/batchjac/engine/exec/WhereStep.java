@@ -23,6 +23,16 @@ final class WhereStep extends Step {
     this.mb = IndexMaps.broadcast(sb, so);
   }
 
+  /** The condition, the value where it is nonzero, the value where it is zero, the result. */
+  Operand[] operands() {
+    return new Operand[] {cond, a, b, out};
+  }
+
+  /** Per output element, the element read from the condition, a and b (broadcast maps). */
+  int[][] maps() {
+    return new int[][] {mc, ma, mb};
+  }
+
   @Override
   void run(Frame f, int c) {
     double[] cb = f.buf[cond.slot()];

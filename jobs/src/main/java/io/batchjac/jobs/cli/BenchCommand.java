@@ -2,6 +2,8 @@ package io.batchjac.jobs.cli;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
+import io.batchjac.engine.api.Operation;
+import io.batchjac.engine.api.PreparedOp;
 import io.batchjac.engine.api.Reduce;
 import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Blas;
@@ -78,6 +80,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print one JSON object instead of text.")
   boolean json;
 
+  @Option(names = "--per-row", description = "Time one sample per call instead (PreparedOp.run with a batch of 1 on one thread, as the SQL functions run): reports ns per row over --batch rows.")
+  boolean perRow;
+
   @Option(names = "--profile", description = "After the timed runs, run --repeat more times timing every step of the plan, and print the most expensive steps and the time per kernel.")
   boolean profile;
 
@@ -101,6 +106,9 @@ final class BenchCommand implements Callable<Integer> {
     Tensor u = Tensor.of(Shape.of(batch, n), wrt == null ? new Sampler(f, seed + 1).draw(0, batch)
         : uniforms(seed + 1, batch * n));
     Tensor v = Tensor.of(Shape.of(batch, m), uniforms(seed + 2, batch * m));
+    if (perRow) {
+      return perRow(engine, f, b, leaves, x, u, v);
+    }
     Runnable work = workload(engine, f, b, leaves, x, u, v);
     for (int i = 0; i < warmup; i++) {
       work.run();
@@ -116,8 +124,7 @@ final class BenchCommand implements Callable<Integer> {
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
     double best = sorted[0];
-    double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-        : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+    double median = median(sorted);
     double gemmGflops = flopsPerRun / best / 1e9;
     double peak = roofline ? Roofline.dgemmGflops(t, 256, 8192, 5) : Double.NaN;
     double bandwidth = roofline ? Roofline.triadGbs(t, Roofline.TRIAD_LENGTH, 5) : Double.NaN;
@@ -173,6 +180,87 @@ final class BenchCommand implements Callable<Integer> {
     }
     out.flush();
     return 0;
+  }
+
+  /**
+   * {@code --per-row}: the compiled operation run on one sample per call on one thread, over all
+   * B rows per repetition (each row its own array, as a SQL function receives it).
+   */
+  private int perRow(Engine engine, Graph f, Backend b, Engine.Wrt leaves, Tensor x, Tensor u, Tensor v) {
+    if (reduce != null || profile) {
+      throw new IllegalArgumentException("--per-row cannot be combined with --reduce or --profile");
+    }
+    Operation operation = switch (op) {
+      case jacobian -> Operation.JACOBIAN;
+      case jvp -> Operation.JVP;
+      case vjp -> Operation.VJP;
+      case gradient -> Operation.GRADIENT;
+      case hessian -> Operation.HESSIAN;
+      case eval -> Operation.EVALUATE;
+    };
+    PreparedOp prepared = engine.prepare(f, operation, b, leaves);
+    int width = f.inputSize();
+    double[][] rows = rowsOf(x.data(), width);
+    double[][] extras = op == Op.jvp ? rowsOf(u.data(), u.shape().dim(1)) : op == Op.vjp ? rowsOf(v.data(), v.shape().dim(1)) : null;
+    Executor one = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
+    double[] sink = new double[1];
+    Runnable pass = () -> {
+      for (int s = 0; s < batch; s++) {
+        double[] r = prepared.run(one, rows[s], width, extras == null ? null : extras[s], 1);
+        sink[0] += r[0];
+      }
+    };
+    for (int i = 0; i < warmup; i++) {
+      pass.run();
+    }
+    double[] ns = new double[repeat];
+    double[] cpuNs = new double[repeat]; // the thread's CPU time: what a shared machine's other load does not inflate
+    java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+    for (int i = 0; i < repeat; i++) {
+      long c0 = mx.getCurrentThreadCpuTime();
+      long t0 = System.nanoTime();
+      pass.run();
+      ns[i] = (System.nanoTime() - t0) / (double) batch;
+      cpuNs[i] = (mx.getCurrentThreadCpuTime() - c0) / (double) batch;
+    }
+    double[] sorted = ns.clone();
+    Arrays.sort(sorted);
+    double median = median(sorted);
+    double[] cpuSorted = cpuNs.clone();
+    Arrays.sort(cpuSorted);
+    PrintWriter out = spec.commandLine().getOut();
+    String route = prepared.rowProgramPasses() > 0 ? "row program" : "interpreter";
+    if (json) {
+      out.println(String.format(Locale.ROOT, "{\"spec\": %s, \"op\": \"%s\", \"per_row\": true, \"rows\": %d, "
+          + "\"route\": \"%s\", \"ns_per_row_best\": %.1f, \"ns_per_row_median\": %.1f, "
+          + "\"cpu_ns_per_row_best\": %.1f, \"cpu_ns_per_row_median\": %.1f, \"cpu\": %s, \"check\": %s}",
+          quote(specPath), op, batch, route, sorted[0], median, cpuSorted[0], median(cpuSorted), quote(CpuModel.name()),
+          sink[0]));
+    } else {
+      out.printf(Locale.ROOT, "%s of %s per row (N=%d, M=%d), %d rows one at a time, 1 thread, %s%n", op, specPath,
+          leafSize(f), f.outputSize(), batch, route);
+      out.printf(Locale.ROOT, "  best %.1f ns, median %.1f ns per row over %d runs: %,.0f rows/s%n", sorted[0], median,
+          repeat, 1e9 / sorted[0]);
+      out.printf(Locale.ROOT, "  thread CPU time: best %.1f ns, median %.1f ns per row%n", cpuSorted[0], median(cpuSorted));
+      out.println("  CPU: " + CpuModel.name());
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** The median of sorted values. */
+  private static double median(double[] sorted) {
+    int n = sorted.length;
+    return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+  }
+
+  /** The rows of a row-major matrix of {@code width} columns, each its own array. */
+  private static double[][] rowsOf(double[] data, int width) {
+    double[][] rows = new double[data.length / width][];
+    for (int s = 0; s < rows.length; s++) {
+      rows[s] = Arrays.copyOfRange(data, s * width, (s + 1) * width);
+    }
+    return rows;
   }
 
   /** The engine, reducing over the batch when {@code --reduce} asks. */
