@@ -1,7 +1,6 @@
 package io.batchjac.engine.exec;
 
 import io.batchjac.engine.ir.Binary;
-import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.codegen.Definition;
 import io.batchjac.engine.codegen.ElementKernel;
@@ -21,8 +20,6 @@ final class BinaryStep extends Step {
 
   private final Definition definition;
   private final ElementKernel kernel;
-  /** True for zmul, which is a plain product where its repeated factor is finite. */
-  private final boolean strongProduct;
   private final Operand a;
   private final Operand b;
   private final Operand out;
@@ -37,7 +34,6 @@ final class BinaryStep extends Step {
     super(a, b);
     this.definition = op.definition();
     this.kernel = Kernels.of(definition);
-    this.strongProduct = op == Elementwise.ZMUL;
     this.a = a;
     this.b = b;
     this.out = out;
@@ -66,11 +62,13 @@ final class BinaryStep extends Step {
   }
 
   /**
-   * True when the step is one flat loop over the chunk: batched output, each operand batched of
-   * the output's size or a constant scalar (what a fused group may contain).
+   * True when a fused group may take the step: batched output, not an outer product, and every
+   * operand read at position {@code e % size} of its sample (or of the constant) for output
+   * position e: of the output's size, a single value, or the output's trailing axes (a bias, a
+   * weight row, a per-sample partial repeated over K cotangent rows). Gathers are not.
    */
-  boolean flat() {
-    return out.batched() && fullSpan(la, a) && fullSpan(lb, b);
+  boolean fusable() {
+    return out.batched() && out.size() > 0 && outer == 0 && la != Layout.GATHER && lb != Layout.GATHER;
   }
 
   /** True when {@code s} is {@code (1..., p, 1)} and the output {@code (1..., p, q)}, q > 1. */
@@ -161,10 +159,6 @@ final class BinaryStep extends Step {
       lb = Layout.FULL;
     }
     ElementKernel k = kernel;
-    if (strongProduct && la == Layout.FULL
-        && lb != Layout.FULL && allFinite(bb, pb, lb == Layout.SCALAR ? 1 : this.b.size())) {
-      k = kernel.plain(); // a product by a finite repeated factor: a zero stays zero in a plain product
-    }
     if (la == Layout.SCALAR) {
       if (lb == Layout.SCALAR) {
         ob[po] = k.applyAsDouble(ab[pa], bb[pb]);
@@ -226,15 +220,6 @@ final class BinaryStep extends Step {
         }
       }
     }
-  }
-
-  private static boolean allFinite(double[] v, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      if (!Double.isFinite(v[off + i])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void gather(double[] src, int base, int[] map, double[] dst) {

@@ -44,6 +44,20 @@ final class FusedCode {
   /** One fused operation: its definition and its operands (one or two). */
   record Member(Definition definition, Ref[] args) {}
 
+  /**
+   * How an external input that does not run alongside the group's values is read: value
+   * {@code e} of sample {@code s} (samples of {@code size} values) is
+   * {@code in[s * stride + e % period]}: a constant (stride 0) of the group's size or shorter (a
+   * bias vector, a weight row), or a per-sample partial repeated over rows (stride = period).
+   * Inputs without one are contiguous runs of the group's values.
+   */
+  record Repeat(int stride, int period, int size) {
+    /** True when every tile holds the same values (filled once, before the first tile). */
+    boolean sameEveryTile() {
+      return stride == 0 && TILE % period == 0 && size % period == 0;
+    }
+  }
+
   /** The generated source, its class's name and the number of tiles it needs. */
   record Source(String text, String className, int tiles) {}
 
@@ -53,7 +67,12 @@ final class FusedCode {
    * @param written for each member, the index (among the output arrays) its value is copied to, or -1
    */
   static Source generate(List<Member> members, int inputs, int[] written) {
-    return generate(members, inputs, written, perElement());
+    return generate(members, inputs, written, perElement(), new Repeat[inputs]);
+  }
+
+  /** As {@link #generate(List, int, int[])}, with {@code repeats[j]} how input j is read (null: contiguous). */
+  static Source generate(List<Member> members, int inputs, int[] written, Repeat[] repeats) {
+    return generate(members, inputs, written, perElement(), repeats);
   }
 
   /**
@@ -66,7 +85,7 @@ final class FusedCode {
     return Boolean.parseBoolean(System.getProperty("batchjac.fusion.registers", "true"));
   }
 
-  static Source generate(List<Member> members, int inputs, int[] written, boolean perElement) {
+  static Source generate(List<Member> members, int inputs, int[] written, boolean perElement, Repeat[] repeats) {
     int n = members.size();
     Map<Definition, String> fnames = new LinkedHashMap<>();
     for (Member m : members) {
@@ -112,18 +131,28 @@ final class FusedCode {
     int[] tiles = {0};
     StringBuilder body = new StringBuilder();
     StringBuilder methods = new StringBuilder();
+    StringBuilder before = new StringBuilder();
     int scalars = 0;
+    // inputs whose tile is the same for every tile: filled once, their tiles never freed
+    for (int j = 0; j < inputs; j++) {
+      if (repeats[j] != null && repeats[j].sameEveryTile() && firstSegInput[j] < Integer.MAX_VALUE) {
+        inputTile[j] = take(free, tiles);
+        lastSegInput[j] = Integer.MAX_VALUE;
+        before.append("    ").append(fill(j, repeats[j], inputTile[j], "0", "Math.min(" + TILE + ", total)"));
+      }
+    }
     for (int seg = 0; seg < segments; seg++) {
       // inputs first read here come into tiles
       for (int j = 0; j < inputs; j++) {
-        if (firstSegInput[j] == seg) {
+        if (firstSegInput[j] == seg && inputTile[j] < 0) {
           inputTile[j] = take(free, tiles);
-          body.append("      System.arraycopy(in").append(j).append(", p").append(j).append(" + q, t")
-              .append(inputTile[j]).append(", 0, m);\n");
+          body.append("      ").append(fill(j, repeats[j], inputTile[j], "q", "m"));
         }
       }
       Set<String> params = new LinkedHashSet<>();
       StringBuilder loop = new StringBuilder();
+      StringBuilder fast = new StringBuilder();
+      List<String> guards = new ArrayList<>();
       String tileCall = null;
       List<Integer> inSeg = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -170,16 +199,47 @@ final class FusedCode {
             params.add(ops[k].substring(0, ops[k].indexOf('[')));
           }
         }
+        if (d.strongZero() && m.args()[0].kind() != Ref.Kind.SCALAR) {
+          // the plain expression, vectorizable; the smallest |x| says whether a zero x was met
+          String z = "z" + i;
+          guards.add(z);
+          fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d) + "_plain", ops))
+              .append("; ").append(z).append(" = Math.min(").append(z).append(", Math.abs(").append(ops[0])
+              .append(")); // ").append(d.name()).append(" without its strong zero\n");
+        } else {
+          fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
+              .append("; // ").append(d.name()).append('\n');
+        }
         loop.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
             .append("; // ").append(d.name()).append('\n');
         if (tiled[i]) {
           params.add("t" + memberTile[i]);
           loop.append("      t").append(memberTile[i]).append("[i] = v").append(i).append(";\n");
+          fast.append("      t").append(memberTile[i]).append("[i] = v").append(i).append(";\n");
         }
       }
       StringBuilder decl = new StringBuilder();
       for (String p : params) {
         decl.append(p.startsWith("s") ? "double " : "double[] ").append(p).append(", ");
+      }
+      String call = "seg" + seg + "(" + String.join(", ", params) + (params.isEmpty() ? "" : ", ") + "m, scratch)";
+      if (!guards.isEmpty()) {
+        // first the plain products (vectorized); only when a zero x was met, the segment again
+        // with the definitions (the values the plain pass stored are all overwritten)
+        methods.append("  private static boolean fast").append(seg).append('(').append(decl)
+            .append("int m, double[][] scratch) {\n");
+        for (String z : guards) {
+          methods.append("    double ").append(z).append(" = Double.POSITIVE_INFINITY;\n");
+        }
+        methods.append("    for (int i = 0; i < m; i++) {\n").append(fast).append("    }\n");
+        methods.append("    return ");
+        for (int g = 0; g < guards.size(); g++) {
+          methods.append(g == 0 ? "" : " && ").append(guards.get(g)).append(" > 0");
+        }
+        methods.append(";\n  }\n");
+        body.append("      if (!fast").append(seg).append(call.substring(("seg" + seg).length())).append(") ");
+      } else {
+        body.append("      ");
       }
       methods.append("  private static void seg").append(seg).append('(').append(decl)
           .append("int m, double[][] scratch) {\n");
@@ -189,8 +249,7 @@ final class FusedCode {
         methods.append("    for (int i = 0; i < m; i++) {\n").append(loop).append("    }\n");
       }
       methods.append("  }\n");
-      body.append("      seg").append(seg).append('(').append(String.join(", ", params))
-          .append(params.isEmpty() ? "" : ", ").append("m, scratch);\n");
+      body.append(call).append(";\n");
       for (int i : inSeg) {
         if (written[i] >= 0) {
           body.append("      System.arraycopy(t").append(memberTile[i]).append(", 0, out").append(written[i])
@@ -234,11 +293,21 @@ final class FusedCode {
     for (int t = 0; t < tiles[0]; t++) {
       s.append("    double[] t").append(t).append(" = tiles[").append(t).append("];\n");
     }
+    s.append(before);
     s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
     s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
     s.append(body);
     s.append("    }\n  }\n}\n");
     return new Source(s.toString(), "Fused", tiles[0]);
+  }
+
+  /** The statement bringing values [from, from + count) of input j into tile t. */
+  private static String fill(int j, Repeat r, int t, String from, String count) {
+    if (r == null) {
+      return "System.arraycopy(in" + j + ", p" + j + " + " + from + ", t" + t + ", 0, " + count + ");\n";
+    }
+    return "repeat(in" + j + ", p" + j + ", " + r.stride() + ", " + r.period() + ", " + r.size() + ", " + from
+        + ", " + count + ", t" + t + ");\n";
   }
 
   private static int take(List<Integer> free, int[] tiles) {

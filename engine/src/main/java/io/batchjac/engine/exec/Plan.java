@@ -59,12 +59,20 @@ public final class Plan {
 
   /**
    * Whether {@link #compile(Graph, List)} fuses chains of elementwise steps ({@link FusedStep}):
-   * the system property {@code batchjac.fusion} (true or false, default false: not yet a win, see
-   * docs/fusion.md), read at each compilation.
+   * the system property {@code batchjac.fusion} (true or false, default true), read at each
+   * compilation. Only steps of tensor values are fused ({@link #MIN_FUSED_SIZE}).
    */
   public static boolean fusionEnabled() {
-    return Boolean.parseBoolean(System.getProperty("batchjac.fusion", "false"));
+    return Boolean.parseBoolean(System.getProperty("batchjac.fusion", "true"));
   }
+
+  /**
+   * The fewest values per sample of a fused step. Steps of one value per sample (closed-form
+   * functions such as Borehole) are not fused: a group of them holds calls (log, exp) and
+   * divisions that C2 does not vectorize inside a fused loop, and measured slower fused than step
+   * by step (docs/fusion.md).
+   */
+  static final int MIN_FUSED_SIZE = 2;
 
   /** The most steps one fused group takes (keeps its generated method well under 8 KB of bytecode). */
   static final int MAX_FUSED = 32;
@@ -306,7 +314,7 @@ public final class Plan {
   }
 
   /**
-   * Groups flat elementwise steps ({@link UnaryStep}s, {@link BinaryStep#flat() flat}
+   * Groups elementwise steps ({@link UnaryStep}s, {@link BinaryStep#fusable() fusable}
    * {@link BinaryStep}s) of equal per-sample size into {@link FusedStep}s. Steps are scanned in
    * order; a step joins the open group of its size when every batched value it reads is computed
    * before the group's first step or inside the group, else it opens a new group. A group runs at
@@ -384,13 +392,13 @@ public final class Plan {
 
   /** The per-sample size of a step a group may take, or -1. */
   private static int fusableSize(Step s) {
+    int size = -1;
     if (s instanceof UnaryStep u && u.out().batched()) {
-      return u.out().size();
+      size = u.out().size();
+    } else if (s instanceof BinaryStep b && b.fusable()) {
+      size = b.out().size();
     }
-    if (s instanceof BinaryStep b && b.flat()) {
-      return b.out().size();
-    }
-    return -1;
+    return size >= MIN_FUSED_SIZE ? size : -1;
   }
 
   private static boolean canJoin(Step s, List<Integer> group, int[] groupOf, int g, int[] producer) {
