@@ -233,7 +233,10 @@ class FusionTest {
     }
   }
 
-  /** A strong-zero product whose x has no zero in one tile and a zero in the next: only that tile is redone. */
+  /**
+   * A strong-zero product whose x has zeros and a NaN in a later tile only: the plain pass's values
+   * there are not the definition's, and the run is done again with the definitions.
+   */
   @Test
   void strongZeroPlainPassAndItsRerun() {
     GraphBuilder b = new GraphBuilder();

@@ -16,6 +16,16 @@ public abstract class TileProgram {
   public abstract void run(double[][] arrays, int[] offsets, double[] scalars, int total, double[][] tiles,
       double[][] scratch);
 
+  /** True when the first n values of g are all greater than 0 (none zero, none NaN). */
+  protected static boolean allPositive(double[] g, int n) {
+    for (int i = 0; i < n; i++) {
+      if (!(g[i] > 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * Fills {@code tile[0, m)} with values {@code q .. q + m - 1} of a run of samples of
    * {@code size} values each, read from an operand that repeats: value {@code e} of sample

@@ -23,9 +23,12 @@ import java.util.Set;
  * <p>Order of operations: every element goes through exactly the IEEE operations of the
  * step-by-step interpreter's kernels, member after member in plan order (Java's double arithmetic
  * is strict, and C2 does not contract a product and a sum into an fma), so the values are bitwise
- * the interpreter's, whatever the tile, chunk or thread. The strong zero of zmul and zdiv is the
- * definition's {@code x == 0 ? 0.0 : ...} per element here, the two-pass loop in the interpreter:
- * the same values.
+ * the interpreter's, whatever the tile, chunk or thread. The strong zero of zmul and zdiv
+ * ({@code x == 0 ? 0.0 : ...}, whose select stops C2's vectorizer) runs first as the plain
+ * expression, each such member also keeping per position of a guard tile the smallest |x| met
+ * (an elementwise min: vectorized, unlike a running minimum, which Java 17 reduces across the
+ * vector on every iteration); when, after the whole run, a guard holds a zero or NaN, the whole
+ * run is done again with the definitions. Either way the values are the definition's.
  *
  * <p>Each segment is a small static method, so {@code run} stays far below the 8 KB of bytecode
  * beyond which HotSpot does not compile a method.
@@ -130,6 +133,8 @@ final class FusedCode {
     List<Integer> free = new ArrayList<>();
     int[] tiles = {0};
     StringBuilder body = new StringBuilder();
+    StringBuilder fastBody = new StringBuilder(); // the same with the strong-zero products' plain pass
+    List<String> allGuards = new ArrayList<>();
     StringBuilder methods = new StringBuilder();
     StringBuilder before = new StringBuilder();
     int scalars = 0;
@@ -146,7 +151,9 @@ final class FusedCode {
       for (int j = 0; j < inputs; j++) {
         if (firstSegInput[j] == seg && inputTile[j] < 0) {
           inputTile[j] = take(free, tiles);
-          body.append("      ").append(fill(j, repeats[j], inputTile[j], "q", "m"));
+          String f = fill(j, repeats[j], inputTile[j], "q", "m");
+          body.append("      ").append(f);
+          fastBody.append("      ").append(f);
         }
       }
       Set<String> params = new LinkedHashSet<>();
@@ -201,10 +208,11 @@ final class FusedCode {
         }
         if (d.strongZero() && m.args()[0].kind() != Ref.Kind.SCALAR) {
           // the plain expression, vectorizable; the smallest |x| says whether a zero x was met
-          String z = "z" + i;
+          String z = "g" + allGuards.size();
+          allGuards.add(z);
           guards.add(z);
           fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d) + "_plain", ops))
-              .append("; ").append(z).append(" = Math.min(").append(z).append(", Math.abs(").append(ops[0])
+              .append("; ").append(z).append("[i] = Math.min(").append(z).append("[i], Math.abs(").append(ops[0])
               .append(")); // ").append(d.name()).append(" without its strong zero\n");
         } else {
           fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
@@ -224,23 +232,20 @@ final class FusedCode {
       }
       String call = "seg" + seg + "(" + String.join(", ", params) + (params.isEmpty() ? "" : ", ") + "m, scratch)";
       if (!guards.isEmpty()) {
-        // first the plain products (vectorized); only when a zero x was met, the segment again
-        // with the definitions (the values the plain pass stored are all overwritten)
-        methods.append("  private static boolean fast").append(seg).append('(').append(decl)
-            .append("int m, double[][] scratch) {\n");
+        // the plain products (vectorized), and per guard tile element the smallest |x| so far
+        StringBuilder gdecl = new StringBuilder();
         for (String z : guards) {
-          methods.append("    double ").append(z).append(" = Double.POSITIVE_INFINITY;\n");
+          gdecl.append("double[] ").append(z).append(", ");
         }
-        methods.append("    for (int i = 0; i < m; i++) {\n").append(fast).append("    }\n");
-        methods.append("    return ");
-        for (int g = 0; g < guards.size(); g++) {
-          methods.append(g == 0 ? "" : " && ").append(guards.get(g)).append(" > 0");
-        }
-        methods.append(";\n  }\n");
-        body.append("      if (!fast").append(seg).append(call.substring(("seg" + seg).length())).append(") ");
+        methods.append("  private static void fast").append(seg).append('(').append(decl).append(gdecl)
+            .append("int m, double[][] scratch) {\n");
+        methods.append("    for (int i = 0; i < m; i++) {\n").append(fast).append("    }\n  }\n");
+        fastBody.append("      fast").append(seg).append('(').append(String.join(", ", params))
+            .append(params.isEmpty() ? "" : ", ").append(String.join(", ", guards)).append(", m, scratch);\n");
       } else {
-        body.append("      ");
+        fastBody.append("      ").append(call).append(";\n");
       }
+      body.append("      ");
       methods.append("  private static void seg").append(seg).append('(').append(decl)
           .append("int m, double[][] scratch) {\n");
       if (tileCall != null) {
@@ -252,8 +257,10 @@ final class FusedCode {
       body.append(call).append(";\n");
       for (int i : inSeg) {
         if (written[i] >= 0) {
-          body.append("      System.arraycopy(t").append(memberTile[i]).append(", 0, out").append(written[i])
-              .append(", o").append(written[i]).append(" + q, m);\n");
+          String copy = "      System.arraycopy(t" + memberTile[i] + ", 0, out" + written[i] + ", o" + written[i]
+              + " + q, m);\n";
+          body.append(copy);
+          fastBody.append(copy);
         }
       }
       // free the tiles whose values are dead after this segment
@@ -293,12 +300,31 @@ final class FusedCode {
     for (int t = 0; t < tiles[0]; t++) {
       s.append("    double[] t").append(t).append(" = tiles[").append(t).append("];\n");
     }
+    for (int g = 0; g < allGuards.size(); g++) {
+      s.append("    double[] g").append(g).append(" = tiles[").append(tiles[0] + g).append("];\n");
+      s.append("    java.util.Arrays.fill(g").append(g).append(", Double.POSITIVE_INFINITY);\n");
+    }
     s.append(before);
+    if (!allGuards.isEmpty()) {
+      // strong-zero products as plain products first; only when some x was zero (or NaN) the
+      // whole run again with the definitions (the group's inputs are not its outputs, and every
+      // value the first pass wrote is written again)
+      s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
+      s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
+      s.append(fastBody);
+      s.append("    }\n");
+      s.append("    int n = Math.min(").append(TILE).append(", total);\n");
+      s.append("    if (");
+      for (int g = 0; g < allGuards.size(); g++) {
+        s.append(g == 0 ? "" : " && ").append("allPositive(g").append(g).append(", n)");
+      }
+      s.append(") {\n      return;\n    }\n");
+    }
     s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
     s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
     s.append(body);
     s.append("    }\n  }\n}\n");
-    return new Source(s.toString(), "Fused", tiles[0]);
+    return new Source(s.toString(), "Fused", tiles[0] + allGuards.size());
   }
 
   /** The statement bringing values [from, from + count) of input j into tile t. */

@@ -358,7 +358,7 @@ public final class Plan {
     List<int[]> newOuts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int g = groupOf[i];
-      if (g < 0 || groups.get(g).size() < 2) {
+      if (g < 0 || (groups.get(g).size() < 2 && !worthAlone(steps.get(i)))) {
         newSteps.add(steps.get(i));
         newNodes.add(stepNodes.get(i));
         newOuts.add(stepOutSlots.get(i));
@@ -388,6 +388,16 @@ public final class Plan {
     stepNodes.addAll(newNodes);
     stepOutSlots.clear();
     stepOutSlots.addAll(newOuts);
+  }
+
+  /**
+   * True when a step is worth running as generated code even alone: a strong-zero product
+   * ({@code zmul}, {@code zdiv}) of an array, whose fused form is a vectorized plain pass (the
+   * interpreter's loop keeps a running minimum alongside, which Java 17 does not vectorize well).
+   */
+  private static boolean worthAlone(Step s) {
+    return s instanceof BinaryStep b && b.definition().strongZero() && (b.a().batched() || b.a().size() > 1)
+        && !Boolean.getBoolean("batchjac.fusion.noSingles");
   }
 
   /** The per-sample size of a step a group may take, or -1. */
