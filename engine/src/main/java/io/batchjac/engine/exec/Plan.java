@@ -396,8 +396,7 @@ public final class Plan {
    * interpreter's loop keeps a running minimum alongside, which Java 17 does not vectorize well).
    */
   private static boolean worthAlone(Step s) {
-    return s instanceof BinaryStep b && b.definition().strongZero() && (b.a().batched() || b.a().size() > 1)
-        && !Boolean.getBoolean("batchjac.fusion.noSingles");
+    return s instanceof BinaryStep b && b.definition().strongZero() && (b.a().batched() || b.a().size() > 1);
   }
 
   /** The per-sample size of a step a group may take, or -1. */
