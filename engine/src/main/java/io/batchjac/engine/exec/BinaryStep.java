@@ -31,8 +31,17 @@ final class BinaryStep extends Step {
   private final int outer;
 
   BinaryStep(Binary op, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
+    this(op.definition(), a, sa, b, sb, out, so);
+  }
+
+  /**
+   * @param definition the primitive's definition, or for a strong-zero primitive whose x is a
+   *     constant without zeros its {@link Definition#plain() plain} form (the same values: the
+   *     strong zero never applies)
+   */
+  BinaryStep(Definition definition, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
     super(a, b);
-    this.definition = op.definition();
+    this.definition = definition;
     this.kernel = Kernels.of(definition);
     this.a = a;
     this.b = b;

@@ -514,7 +514,8 @@ public final class Plan {
       Operand oy = expandedIfNeeded(y, so, n.batched());
       Shape sx = ox.size() == x.shape().size() ? x.shape() : so;
       Shape sy = oy.size() == y.shape().size() ? y.shape() : so;
-      return new BinaryStep(bin, ox, sx, oy, sy, out, so);
+      return new BinaryStep(strongZeroApplies(bin, ox) ? bin.definition() : bin.definition().plain(), ox, sx, oy,
+          sy, out, so);
     }
     if (op instanceof Where) {
       return new WhereStep(operand(n.arg(0)), n.arg(0).shape(), operand(n.arg(1)), n.arg(1).shape(),
@@ -551,6 +552,23 @@ public final class Plan {
       return new ConcatStep(ins, out, outer, inner, cc.plusZero());
     }
     throw new IllegalStateException("no kernel for primitive '" + op.name() + "'");
+  }
+
+  /**
+   * False when {@code op}'s strong zero can never apply: its x operand is a constant without a
+   * zero (as the weights multiplying a partial in reverse mode are), so the plain expression has
+   * exactly the definition's values (a NaN x gives NaN both ways) and needs no zero test.
+   */
+  private boolean strongZeroApplies(Binary op, Operand x) {
+    if (!op.definition().strongZero() || x.batched()) {
+      return op.definition().strongZero();
+    }
+    for (double v : constants.get(x.slot())) {
+      if (v == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
