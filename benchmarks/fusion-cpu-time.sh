@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fused kernels by CPU time (docs/fusion.md): for each workload, ROUNDS rounds (default 3) of
-# BEFORE (a built checkout), AFTER with -Dbatchjac.fusion=false and AFTER with fusion (the
+# BEFORE (a built checkout), OFF (this checkout with -Dbatchjac.fusion=false) and FUSED (this checkout) with fusion (the
 # default), each `java benchmarks/cpu-time/CpuTime.java SPEC OP B REPS` on one engine thread and
 # one OpenBLAS thread: the CPU seconds of the calling thread per run (least and median), which a
 # loaded, shared machine disturbs far less than wall time. One line per run:
@@ -22,10 +22,10 @@ src="$after/benchmarks/cpu-time/CpuTime.java"
 for w in "$@"; do
   read -r spec op batch reps <<< "$w"
   for r in $(seq 1 "${ROUNDS:-3}"); do
-    for side in before unfused fused; do
+    for side in before off fused; do
       classes=$after/engine/target/classes; fusion=true
       [[ $side == before ]] && { classes=$before/engine/target/classes; fusion=false; }
-      [[ $side == unfused ]] && fusion=false
+      [[ $side == off ]] && fusion=false
       echo "$side r$r $(OPENBLAS_NUM_THREADS=1 java -Dbatchjac.fusion=$fusion -cp "$classes:$deps" "$src" \
         "$after/conf/examples/$spec.fn" "$op" "$batch" "$reps" 2>/dev/null)"
     done
