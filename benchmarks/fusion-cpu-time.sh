@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fused kernels by CPU time (docs/fusion.md): for each workload, ROUNDS rounds (default 3) of
-# BEFORE (a built checkout), OFF (this checkout with -Dbatchjac.fusion=false) and FUSED (this checkout) with fusion (the
-# default), each `java benchmarks/cpu-time/CpuTime.java SPEC OP B REPS` on one engine thread and
+# BEFORE (a built checkout), OFF (this checkout with -Dbatchjac.fusion=false) and FUSED (this
+# checkout, fusion on: the default), each `java benchmarks/cpu-time/CpuTime.java SPEC OP B REPS` on one engine thread and
 # one OpenBLAS thread: the CPU seconds of the calling thread per run (least and median), which a
 # loaded, shared machine disturbs far less than wall time. One line per run:
 #   <side> r<round> <spec> <op> B=<B> cpu s: min <s> median <s>  gemm GF/s at min <rate>
