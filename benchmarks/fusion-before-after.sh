@@ -6,9 +6,11 @@
 # `bin/batchjac bench --threads 2 --repeat R --warmup W --json` (R=5, W=2 unless REPEAT/WARMUP
 # are set), one line per run:  <workload> round <r> <side> <best s> <median s>
 # then per workload and side the least best and the median of the bests, and the ratios.
+# ONLY=name,name,... runs only those workloads (names as printed: borehole, ishigami, mlp,
+# pinn_heat, jacobian_penalty, mlp_forward, mlp_jvp, mlp_vjp, wide, softplus_hessian).
 # Usage: benchmarks/fusion-before-after.sh BEFORE_CHECKOUT [AFTER_CHECKOUT (default: this one)]
 set -euo pipefail
-[[ $# -ge 1 ]] || { sed -n '2,9p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
+[[ $# -ge 1 ]] || { sed -n '2,11p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 2; }
 before="$(cd "$1" && pwd)"
 after="$(cd "${2:-$(dirname "${BASH_SOURCE[0]}")/..}" && pwd)"
 for d in "$before" "$after"; do
@@ -22,9 +24,15 @@ for w in "borehole|--spec $ex/borehole.fn --batch 1000000 --op gradient" \
     "ishigami|--spec $ex/ishigami.fn --batch 1000000 --op jacobian" \
     "mlp|--spec $ex/mlp.fn --batch 65536 --op jacobian" \
     "pinn_heat|--spec $ex/pinn_heat.fn --batch 16384 --op jacobian --wrt W1,b1,W2,b2,W3,b3" \
-    "jacobian_penalty|--spec $ex/jacobian_penalty.fn --batch 16384 --op jacobian --wrt W1"; do
+    "jacobian_penalty|--spec $ex/jacobian_penalty.fn --batch 16384 --op jacobian --wrt W1" \
+    "mlp_forward|--spec $ex/mlp.fn --batch 65536 --op jacobian --backend forward" \
+    "mlp_jvp|--spec $ex/mlp.fn --batch 65536 --op jvp" \
+    "mlp_vjp|--spec $ex/mlp.fn --batch 65536 --op vjp" \
+    "wide|--spec $ex/wide.fn --batch 16384 --op jacobian" \
+    "softplus_hessian|--spec $ex/scalar_mlp.fn --batch 65536 --op hessian"; do
   name=${w%%|*}
   args=${w#*|}
+  [[ -z "${ONLY:-}" || ",$ONLY," == *",$name,"* ]] || continue
   for round in $(seq 1 "$rounds"); do
     for side in before unfused fused; do
       dir=$after; opts="-Dbatchjac.fusion=true"

@@ -62,10 +62,15 @@ class FusionTest {
 
   /** Runs a plan on inputs x and y (each of {@code width} values per sample) into its outputs. */
   private static List<double[]> run(Plan p, Graph g, Executor ex, double[] x, double[] y, int width, int batch) {
+    return run(p, g, ex, List.of(x, y), batch);
+  }
+
+  /** Runs a plan on its inputs (input i's samples back to back in {@code inputs.get(i)}) into its outputs. */
+  private static List<double[]> run(Plan p, Graph g, Executor ex, List<double[]> inputs, int batch) {
     Binding[] in = new Binding[g.inputs().size()];
-    in[0] = Binding.contiguous(x, 0, width, width);
-    if (in.length > 1) {
-      in[1] = Binding.contiguous(y, 0, width, width);
+    for (int i = 0; i < in.length; i++) {
+      int width = g.inputs().get(i).shape().size();
+      in[i] = Binding.contiguous(inputs.get(i), 0, width, width);
     }
     List<double[]> outs = new ArrayList<>();
     Binding[] ob = new Binding[g.outputs().size()];
@@ -160,6 +165,104 @@ class FusionTest {
         b.output("same", b.apply(op, nx, nx));
         compareOnPrimitives(b.build(), op.name() + " with " + s);
       }
+    }
+  }
+
+  /** A constant of {@code shape} drawn among special and ordinary values, zeros included. */
+  private static Node specialConstant(GraphBuilder b, Shape shape, SplittableRandom r) {
+    double[] v = new double[shape.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = r.nextInt(3) == 0 ? special(r) : r.nextDouble(-2, 2);
+    }
+    return b.constant(io.batchjac.engine.tensor.Tensor.of(shape, v));
+  }
+
+  /**
+   * Members reading repeating operands: a constant vector of the group's size (a bias), a
+   * constant matrix and a constant row over K rows, a per-sample partial repeated over K rows
+   * (the reverse-mode products), a per-sample scalar over a sample's values; sizes whose period
+   * divides the tile (filled once) and does not, K = 1 (everything one size) and K > 1, and values
+   * longer than a tile. Constants and inputs hold zeros, so the strong-zero products' plain pass
+   * meets zeros and runs the segment again with the definitions.
+   */
+  @Test
+  void membersWithRepeatingOperands() {
+    SplittableRandom r = new SplittableRandom(1414);
+    for (int k : new int[] {1, 3}) {
+      for (int h : new int[] {4, 5, 64, 300}) {
+        GraphBuilder b = new GraphBuilder();
+        Node x = b.input("x", Shape.of(h));
+        Node c = b.input("c", Shape.of(k, h));
+        Node s = b.input("s", Shape.of());
+        Node d = b.apply(Elementwise.TANH, b.add(x, specialConstant(b, Shape.of(h), r)));
+        Node e = b.sub(b.constant(io.batchjac.engine.tensor.Tensor.scalar(1)), b.mul(d, d));
+        Node ct1 = b.zmul(specialConstant(b, Shape.of(k, h), r), e);           // constant matrix x partial
+        Node ct2 = b.zmul(c, e);                                                // cotangent rows x partial
+        Node row = b.mul(specialConstant(b, Shape.of(1, h), r), ct2);          // a constant row over K rows
+        b.output("d", d);
+        b.output("sum", b.add(b.zmul(ct2, specialConstant(b, Shape.of(k, h), r)), b.neg(ct1)));
+        b.output("row", b.sub(row, b.mul(c, s)));                              // a per-sample scalar
+        Graph g = b.build();
+        List<Node> outs = g.outputs().stream().map(Graph.Output::node).toList();
+        String what = "K=" + k + " H=" + h;
+        inBothFusedForms(() -> {
+          Plan fused = Plan.compile(g, outs, true);
+          Plan plain = Plan.compile(g, outs, false);
+          assertTrue(fused.describe().lines().anyMatch(l -> l.contains("[FusedStep") && l.contains(" zmul")),
+              what + ": the products are not fused\n" + fused.describe());
+          for (int batch : new int[] {1, 7, 300}) {
+            List<double[]> in = new ArrayList<>();
+            for (Node i : g.inputs()) {
+              double[] v = new double[i.shape().size() * batch];
+              for (int j = 0; j < v.length; j++) {
+                v[j] = r.nextInt(4) == 0 ? special(r) : r.nextDouble(-2, 2);
+              }
+              in.add(v);
+            }
+            for (Executor ex : EXECUTORS) {
+              List<double[]> want = run(plain, g, ex, in, batch);
+              List<double[]> got = run(fused, g, ex, in, batch);
+              for (int i = 0; i < want.size(); i++) {
+                assertBitwise(want.get(i), got.get(i), what + " registers=" + System.getProperty("batchjac.fusion.registers")
+                    + " output " + i + " batch " + batch);
+              }
+            }
+          }
+        });
+      }
+    }
+  }
+
+  /**
+   * A strong-zero product whose x has zeros and a NaN in a later tile only: the plain pass's values
+   * there are not the definition's, and the run is done again with the definitions.
+   */
+  @Test
+  void strongZeroPlainPassAndItsRerun() {
+    GraphBuilder b = new GraphBuilder();
+    Node x = b.input("x", Shape.of(300));
+    Node y = b.input("y", Shape.of(300));
+    b.output("p", b.neg(b.zmul(b.add(x, x), y)));
+    Graph g = b.build();
+    List<Node> outs = g.outputs().stream().map(Graph.Output::node).toList();
+    Plan fused = Plan.compile(g, outs, true);
+    Plan plain = Plan.compile(g, outs, false);
+    assertTrue(fused.describe().contains("FusedStep + zmul neg"), fused.describe());
+    int batch = 4;
+    double[] xs = new double[300 * batch];
+    double[] ys = new double[300 * batch];
+    for (int i = 0; i < xs.length; i++) {
+      xs[i] = 1 + i % 7;
+      ys[i] = i % 11 == 0 ? Double.POSITIVE_INFINITY : -0.5;
+    }
+    xs[700] = 0.0;   // 0 * inf: NaN plain, +0 by the definition
+    xs[701] = -0.0;  // -0 * -0.5 = +0 plain, the definition's +0 too
+    xs[900] = Double.NaN;
+    for (Executor ex : EXECUTORS) {
+      double[] want = run(plain, g, ex, List.of(xs, ys), batch).get(0);
+      double[] got = run(fused, g, ex, List.of(xs, ys), batch).get(0);
+      assertBitwise(want, got, "rerun");
+      assertEquals(-0.0, got[3 + 700], "zero x with an infinite y: the strong zero, negated");
     }
   }
 

@@ -1,7 +1,6 @@
 package io.batchjac.engine.exec;
 
 import io.batchjac.engine.ir.Binary;
-import io.batchjac.engine.ir.Elementwise;
 import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.codegen.Definition;
 import io.batchjac.engine.codegen.ElementKernel;
@@ -21,8 +20,6 @@ final class BinaryStep extends Step {
 
   private final Definition definition;
   private final ElementKernel kernel;
-  /** True for zmul, which is a plain product where its repeated factor is finite. */
-  private final boolean strongProduct;
   private final Operand a;
   private final Operand b;
   private final Operand out;
@@ -34,10 +31,18 @@ final class BinaryStep extends Step {
   private final int outer;
 
   BinaryStep(Binary op, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
+    this(op.definition(), a, sa, b, sb, out, so);
+  }
+
+  /**
+   * @param definition the primitive's definition, or for a strong-zero primitive whose x is a
+   *     constant without zeros its {@link Definition#plain() plain} form (the same values: the
+   *     strong zero never applies)
+   */
+  BinaryStep(Definition definition, Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
     super(a, b);
-    this.definition = op.definition();
+    this.definition = definition;
     this.kernel = Kernels.of(definition);
-    this.strongProduct = op == Elementwise.ZMUL;
     this.a = a;
     this.b = b;
     this.out = out;
@@ -66,11 +71,13 @@ final class BinaryStep extends Step {
   }
 
   /**
-   * True when the step is one flat loop over the chunk: batched output, each operand batched of
-   * the output's size or a constant scalar (what a fused group may contain).
+   * True when a fused group may take the step: batched output, not an outer product, and every
+   * operand read at position {@code e % size} of its sample (or of the constant) for output
+   * position e: of the output's size, a single value, or the output's trailing axes (a bias, a
+   * weight row, a per-sample partial repeated over K cotangent rows). Gathers are not.
    */
-  boolean flat() {
-    return out.batched() && fullSpan(la, a) && fullSpan(lb, b);
+  boolean fusable() {
+    return out.batched() && out.size() > 0 && outer == 0 && la != Layout.GATHER && lb != Layout.GATHER;
   }
 
   /**
@@ -207,10 +214,6 @@ final class BinaryStep extends Step {
       lb = Layout.FULL;
     }
     ElementKernel k = kernel;
-    if (strongProduct && la == Layout.FULL
-        && lb != Layout.FULL && allFinite(bb, pb, lb == Layout.SCALAR ? 1 : this.b.size())) {
-      k = kernel.plain(); // a product by a finite repeated factor: a zero stays zero in a plain product
-    }
     if (la == Layout.SCALAR) {
       if (lb == Layout.SCALAR) {
         ob[po] = k.applyAsDouble(ab[pa], bb[pb]);
@@ -272,15 +275,6 @@ final class BinaryStep extends Step {
         }
       }
     }
-  }
-
-  private static boolean allFinite(double[] v, int off, int len) {
-    for (int i = 0; i < len; i++) {
-      if (!Double.isFinite(v[off + i])) {
-        return false;
-      }
-    }
-    return true;
   }
 
   private static void gather(double[] src, int base, int[] map, double[] dst) {

@@ -23,9 +23,12 @@ import java.util.Set;
  * <p>Order of operations: every element goes through exactly the IEEE operations of the
  * step-by-step interpreter's kernels, member after member in plan order (Java's double arithmetic
  * is strict, and C2 does not contract a product and a sum into an fma), so the values are bitwise
- * the interpreter's, whatever the tile, chunk or thread. The strong zero of zmul and zdiv is the
- * definition's {@code x == 0 ? 0.0 : ...} per element here, the two-pass loop in the interpreter:
- * the same values.
+ * the interpreter's, whatever the tile, chunk or thread. The strong zero of zmul and zdiv
+ * ({@code x == 0 ? 0.0 : ...}, whose select stops C2's vectorizer) runs first as the plain
+ * expression, each such member also keeping per position of a guard tile the smallest |x| met
+ * (an elementwise min: vectorized, unlike a running minimum, which Java 17 reduces across the
+ * vector on every iteration); when, after the whole run, a guard holds a zero or NaN, the whole
+ * run is done again with the definitions. Either way the values are the definition's.
  *
  * <p>Each segment is a small static method, so {@code run} stays far below the 8 KB of bytecode
  * beyond which HotSpot does not compile a method.
@@ -44,6 +47,20 @@ final class FusedCode {
   /** One fused operation: its definition and its operands (one or two). */
   record Member(Definition definition, Ref[] args) {}
 
+  /**
+   * How an external input that does not run alongside the group's values is read: value
+   * {@code e} of sample {@code s} (samples of {@code size} values) is
+   * {@code in[s * stride + e % period]}: a constant (stride 0) of the group's size or shorter (a
+   * bias vector, a weight row), or a per-sample partial repeated over rows (stride = period).
+   * Inputs without one are contiguous runs of the group's values.
+   */
+  record Repeat(int stride, int period, int size) {
+    /** True when every tile holds the same values (filled once, before the first tile). */
+    boolean sameEveryTile() {
+      return stride == 0 && TILE % period == 0 && size % period == 0;
+    }
+  }
+
   /** The generated source, its class's name and the number of tiles it needs. */
   record Source(String text, String className, int tiles) {}
 
@@ -53,7 +70,12 @@ final class FusedCode {
    * @param written for each member, the index (among the output arrays) its value is copied to, or -1
    */
   static Source generate(List<Member> members, int inputs, int[] written) {
-    return generate(members, inputs, written, perElement());
+    return generate(members, inputs, written, perElement(), new Repeat[inputs]);
+  }
+
+  /** As {@link #generate(List, int, int[])}, with {@code repeats[j]} how input j is read (null: contiguous). */
+  static Source generate(List<Member> members, int inputs, int[] written, Repeat[] repeats) {
+    return generate(members, inputs, written, perElement(), repeats);
   }
 
   /**
@@ -66,7 +88,7 @@ final class FusedCode {
     return Boolean.parseBoolean(System.getProperty("batchjac.fusion.registers", "true"));
   }
 
-  static Source generate(List<Member> members, int inputs, int[] written, boolean perElement) {
+  static Source generate(List<Member> members, int inputs, int[] written, boolean perElement, Repeat[] repeats) {
     int n = members.size();
     Map<Definition, String> fnames = new LinkedHashMap<>();
     for (Member m : members) {
@@ -111,19 +133,33 @@ final class FusedCode {
     List<Integer> free = new ArrayList<>();
     int[] tiles = {0};
     StringBuilder body = new StringBuilder();
+    StringBuilder fastBody = new StringBuilder(); // the same with the strong-zero products' plain pass
+    List<String> allGuards = new ArrayList<>();
     StringBuilder methods = new StringBuilder();
+    StringBuilder before = new StringBuilder();
     int scalars = 0;
+    // inputs whose tile is the same for every tile: filled once, their tiles never freed
+    for (int j = 0; j < inputs; j++) {
+      if (repeats[j] != null && repeats[j].sameEveryTile() && firstSegInput[j] < Integer.MAX_VALUE) {
+        inputTile[j] = take(free, tiles);
+        lastSegInput[j] = Integer.MAX_VALUE;
+        before.append("    ").append(fill(j, repeats[j], inputTile[j], "0", "Math.min(" + TILE + ", total)"));
+      }
+    }
     for (int seg = 0; seg < segments; seg++) {
       // inputs first read here come into tiles
       for (int j = 0; j < inputs; j++) {
-        if (firstSegInput[j] == seg) {
+        if (firstSegInput[j] == seg && inputTile[j] < 0) {
           inputTile[j] = take(free, tiles);
-          body.append("      System.arraycopy(in").append(j).append(", p").append(j).append(" + q, t")
-              .append(inputTile[j]).append(", 0, m);\n");
+          String f = fill(j, repeats[j], inputTile[j], "q", "m");
+          body.append("      ").append(f);
+          fastBody.append("      ").append(f);
         }
       }
       Set<String> params = new LinkedHashSet<>();
       StringBuilder loop = new StringBuilder();
+      StringBuilder fast = new StringBuilder();
+      List<String> guards = new ArrayList<>();
       String tileCall = null;
       List<Integer> inSeg = new ArrayList<>();
       for (int i = 0; i < n; i++) {
@@ -170,17 +206,46 @@ final class FusedCode {
             params.add(ops[k].substring(0, ops[k].indexOf('[')));
           }
         }
+        if (d.strongZero() && m.args()[0].kind() != Ref.Kind.SCALAR) {
+          // the plain expression, vectorizable; the smallest |x| says whether a zero x was met
+          String z = "g" + allGuards.size();
+          allGuards.add(z);
+          guards.add(z);
+          fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d) + "_plain", ops))
+              .append("; ").append(z).append("[i] = Math.min(").append(z).append("[i], Math.abs(").append(ops[0])
+              .append(")); // ").append(d.name()).append(" without its strong zero\n");
+        } else {
+          fast.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
+              .append("; // ").append(d.name()).append('\n');
+        }
         loop.append("      double v").append(i).append(" = ").append(KernelSource.call(fnames.get(d), ops))
             .append("; // ").append(d.name()).append('\n');
         if (tiled[i]) {
           params.add("t" + memberTile[i]);
           loop.append("      t").append(memberTile[i]).append("[i] = v").append(i).append(";\n");
+          fast.append("      t").append(memberTile[i]).append("[i] = v").append(i).append(";\n");
         }
       }
       StringBuilder decl = new StringBuilder();
       for (String p : params) {
         decl.append(p.startsWith("s") ? "double " : "double[] ").append(p).append(", ");
       }
+      String call = "seg" + seg + "(" + String.join(", ", params) + (params.isEmpty() ? "" : ", ") + "m, scratch)";
+      if (!guards.isEmpty()) {
+        // the plain products (vectorized), and per guard tile element the smallest |x| so far
+        StringBuilder gdecl = new StringBuilder();
+        for (String z : guards) {
+          gdecl.append("double[] ").append(z).append(", ");
+        }
+        methods.append("  private static void fast").append(seg).append('(').append(decl).append(gdecl)
+            .append("int m, double[][] scratch) {\n");
+        methods.append("    for (int i = 0; i < m; i++) {\n").append(fast).append("    }\n  }\n");
+        fastBody.append("      fast").append(seg).append('(').append(String.join(", ", params))
+            .append(params.isEmpty() ? "" : ", ").append(String.join(", ", guards)).append(", m, scratch);\n");
+      } else {
+        fastBody.append("      ").append(call).append(";\n");
+      }
+      body.append("      ");
       methods.append("  private static void seg").append(seg).append('(').append(decl)
           .append("int m, double[][] scratch) {\n");
       if (tileCall != null) {
@@ -189,12 +254,13 @@ final class FusedCode {
         methods.append("    for (int i = 0; i < m; i++) {\n").append(loop).append("    }\n");
       }
       methods.append("  }\n");
-      body.append("      seg").append(seg).append('(').append(String.join(", ", params))
-          .append(params.isEmpty() ? "" : ", ").append("m, scratch);\n");
+      body.append(call).append(";\n");
       for (int i : inSeg) {
         if (written[i] >= 0) {
-          body.append("      System.arraycopy(t").append(memberTile[i]).append(", 0, out").append(written[i])
-              .append(", o").append(written[i]).append(" + q, m);\n");
+          String copy = "      System.arraycopy(t" + memberTile[i] + ", 0, out" + written[i] + ", o" + written[i]
+              + " + q, m);\n";
+          body.append(copy);
+          fastBody.append(copy);
         }
       }
       // free the tiles whose values are dead after this segment
@@ -234,11 +300,40 @@ final class FusedCode {
     for (int t = 0; t < tiles[0]; t++) {
       s.append("    double[] t").append(t).append(" = tiles[").append(t).append("];\n");
     }
+    for (int g = 0; g < allGuards.size(); g++) {
+      s.append("    double[] g").append(g).append(" = tiles[").append(tiles[0] + g).append("];\n");
+      s.append("    java.util.Arrays.fill(g").append(g).append(", Double.POSITIVE_INFINITY);\n");
+    }
+    s.append(before);
+    if (!allGuards.isEmpty()) {
+      // strong-zero products as plain products first; only when some x was zero (or NaN) the
+      // whole run again with the definitions (the group's inputs are not its outputs, and every
+      // value the first pass wrote is written again)
+      s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
+      s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
+      s.append(fastBody);
+      s.append("    }\n");
+      s.append("    int n = Math.min(").append(TILE).append(", total);\n");
+      s.append("    if (");
+      for (int g = 0; g < allGuards.size(); g++) {
+        s.append(g == 0 ? "" : " && ").append("allPositive(g").append(g).append(", n)");
+      }
+      s.append(") {\n      return;\n    }\n");
+    }
     s.append("    for (int q = 0; q < total; q += ").append(TILE).append(") {\n");
     s.append("      int m = Math.min(").append(TILE).append(", total - q);\n");
     s.append(body);
     s.append("    }\n  }\n}\n");
-    return new Source(s.toString(), "Fused", tiles[0]);
+    return new Source(s.toString(), "Fused", tiles[0] + allGuards.size());
+  }
+
+  /** The statement bringing values [from, from + count) of input j into tile t. */
+  private static String fill(int j, Repeat r, int t, String from, String count) {
+    if (r == null) {
+      return "System.arraycopy(in" + j + ", p" + j + " + " + from + ", t" + t + ", 0, " + count + ");\n";
+    }
+    return "repeat(in" + j + ", p" + j + ", " + r.stride() + ", " + r.period() + ", " + r.size() + ", " + from
+        + ", " + count + ", t" + t + ");\n";
   }
 
   private static int take(List<Integer> free, int[] tiles) {

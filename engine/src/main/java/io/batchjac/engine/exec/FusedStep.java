@@ -7,8 +7,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A group of batched elementwise steps ({@link UnaryStep}s and flat {@link BinaryStep}s: every
- * operand batched of the output's size, or a constant scalar) run as one step by generated code
+ * A group of batched elementwise steps ({@link UnaryStep}s and {@link BinaryStep#fusable() fusable}
+ * {@link BinaryStep}s: every operand batched of the output's size, a constant, or a per-sample
+ * value repeating over the output's rows) run as one step by generated code
  * ({@link FusedCode}), tile by tile over the chunk's values, without buffers for the values only
  * the group uses. Values read outside the group (or outputs of the plan) are still written to
  * their slots. Bitwise the values of the steps it replaces.
@@ -52,6 +53,7 @@ final class FusedStep extends Step {
     List<Integer> scalars = new ArrayList<>();
     List<Integer> outs = new ArrayList<>();
     List<Integer> memberSlots = new ArrayList<>();
+    List<FusedCode.Repeat> repeats = new ArrayList<>();
     List<FusedCode.Member> code = new ArrayList<>();
     List<String> names = new ArrayList<>();
     int[] written = new int[members.size()];
@@ -72,7 +74,7 @@ final class FusedStep extends Step {
       }
       FusedCode.Ref[] refs = new FusedCode.Ref[args.length];
       for (int k = 0; k < args.length; k++) {
-        refs[k] = ref(args[k], memberSlots, inputs, scalars);
+        refs[k] = ref(args[k], size, memberSlots, inputs, repeats, scalars);
       }
       code.add(new FusedCode.Member(d, refs));
       names.add(d.name());
@@ -82,7 +84,8 @@ final class FusedStep extends Step {
         outs.add(out.slot());
       }
     }
-    FusedCode.Source src = FusedCode.generate(code, inputs.size(), written);
+    FusedCode.Source src = FusedCode.generate(code, inputs.size(), written,
+        repeats.toArray(new FusedCode.Repeat[0]));
     TileProgram program = JavaCompiler.instance(src.text(), src.className(), TileProgram.class);
     List<Integer> reads = new ArrayList<>(inputs);
     reads.addAll(scalars);
@@ -90,8 +93,15 @@ final class FusedStep extends Step {
         size, names);
   }
 
-  private static FusedCode.Ref ref(Operand o, List<Integer> memberSlots, List<Integer> inputs, List<Integer> scalars) {
-    if (!o.batched()) {
+  /**
+   * How a member reads operand {@code o}: a constant single value is a scalar; a member's value is
+   * read in registers or from its tile; anything else is an external input, contiguous when it is
+   * batched of the group's size, else repeating (a constant vector or matrix, a per-sample partial
+   * shorter than the group's values: {@link FusedCode.Repeat}).
+   */
+  private static FusedCode.Ref ref(Operand o, int size, List<Integer> memberSlots, List<Integer> inputs,
+      List<FusedCode.Repeat> repeats, List<Integer> scalars) {
+    if (!o.batched() && o.size() == 1) {
       int k = scalars.indexOf(o.slot());
       if (k < 0) {
         scalars.add(o.slot());
@@ -106,6 +116,7 @@ final class FusedStep extends Step {
     int k = inputs.indexOf(o.slot());
     if (k < 0) {
       inputs.add(o.slot());
+      repeats.add(o.batched() && o.size() == size ? null : new FusedCode.Repeat(o.stride(), o.size(), size));
       k = inputs.size() - 1;
     }
     return new FusedCode.Ref(FusedCode.Ref.Kind.INPUT, k);

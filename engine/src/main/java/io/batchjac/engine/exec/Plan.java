@@ -59,12 +59,20 @@ public final class Plan {
 
   /**
    * Whether {@link #compile(Graph, List)} fuses chains of elementwise steps ({@link FusedStep}):
-   * the system property {@code batchjac.fusion} (true or false, default false: not yet a win, see
-   * docs/fusion.md), read at each compilation.
+   * the system property {@code batchjac.fusion} (true or false, default true), read at each
+   * compilation. Only steps of tensor values are fused ({@link #MIN_FUSED_SIZE}).
    */
   public static boolean fusionEnabled() {
-    return Boolean.parseBoolean(System.getProperty("batchjac.fusion", "false"));
+    return Boolean.parseBoolean(System.getProperty("batchjac.fusion", "true"));
   }
+
+  /**
+   * The fewest values per sample of a fused step. Steps of one value per sample (closed-form
+   * functions such as Borehole) are not fused: a group of them holds calls (log, exp) and
+   * divisions that C2 does not vectorize inside a fused loop, and measured slower fused than step
+   * by step (docs/fusion.md).
+   */
+  static final int MIN_FUSED_SIZE = 2;
 
   /** The most steps one fused group takes (keeps its generated method well under 8 KB of bytecode). */
   static final int MAX_FUSED = 32;
@@ -331,7 +339,7 @@ public final class Plan {
   }
 
   /**
-   * Groups flat elementwise steps ({@link UnaryStep}s, {@link BinaryStep#flat() flat}
+   * Groups elementwise steps ({@link UnaryStep}s, {@link BinaryStep#fusable() fusable}
    * {@link BinaryStep}s) of equal per-sample size into {@link FusedStep}s. Steps are scanned in
    * order; a step joins the open group of its size when every batched value it reads is computed
    * before the group's first step or inside the group, else it opens a new group. A group runs at
@@ -375,7 +383,7 @@ public final class Plan {
     List<int[]> newOuts = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int g = groupOf[i];
-      if (g < 0 || groups.get(g).size() < 2) {
+      if (g < 0 || (groups.get(g).size() < 2 && !worthAlone(steps.get(i)))) {
         newSteps.add(steps.get(i));
         newNodes.add(stepNodes.get(i));
         newOuts.add(stepOutSlots.get(i));
@@ -407,15 +415,24 @@ public final class Plan {
     stepOutSlots.addAll(newOuts);
   }
 
+  /**
+   * True when a step is worth running as generated code even alone: a strong-zero product
+   * ({@code zmul}, {@code zdiv}) of an array, whose fused form is a vectorized plain pass (the
+   * interpreter's loop keeps a running minimum alongside, which Java 17 does not vectorize well).
+   */
+  private static boolean worthAlone(Step s) {
+    return s instanceof BinaryStep b && b.definition().strongZero() && (b.a().batched() || b.a().size() > 1);
+  }
+
   /** The per-sample size of a step a group may take, or -1. */
   private static int fusableSize(Step s) {
+    int size = -1;
     if (s instanceof UnaryStep u && u.out().batched()) {
-      return u.out().size();
+      size = u.out().size();
+    } else if (s instanceof BinaryStep b && b.fusable()) {
+      size = b.out().size();
     }
-    if (s instanceof BinaryStep b && b.flat()) {
-      return b.out().size();
-    }
-    return -1;
+    return size >= MIN_FUSED_SIZE ? size : -1;
   }
 
   private static boolean canJoin(Step s, List<Integer> group, int[] groupOf, int g, int[] producer) {
@@ -522,7 +539,8 @@ public final class Plan {
       Operand oy = expandedIfNeeded(y, so, n.batched());
       Shape sx = ox.size() == x.shape().size() ? x.shape() : so;
       Shape sy = oy.size() == y.shape().size() ? y.shape() : so;
-      return new BinaryStep(bin, ox, sx, oy, sy, out, so);
+      return new BinaryStep(strongZeroApplies(bin, ox) ? bin.definition() : bin.definition().plain(), ox, sx, oy,
+          sy, out, so);
     }
     if (op instanceof Where) {
       return new WhereStep(operand(n.arg(0)), n.arg(0).shape(), operand(n.arg(1)), n.arg(1).shape(),
@@ -559,6 +577,23 @@ public final class Plan {
       return new ConcatStep(ins, out, outer, inner, cc.plusZero());
     }
     throw new IllegalStateException("no kernel for primitive '" + op.name() + "'");
+  }
+
+  /**
+   * False when {@code op}'s strong zero can never apply: its x operand is a constant without a
+   * zero (as the weights multiplying a partial in reverse mode are), so the plain expression has
+   * exactly the definition's values (a NaN x gives NaN both ways) and needs no zero test.
+   */
+  private boolean strongZeroApplies(Binary op, Operand x) {
+    if (!op.definition().strongZero() || x.batched()) {
+      return op.definition().strongZero();
+    }
+    for (double v : constants.get(x.slot())) {
+      if (v == 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
