@@ -83,12 +83,11 @@ final class BinaryStep extends Step {
   /**
    * What {@link #run} computes for one sample, element by element (for generated per-sample code,
    * {@code RowCode}): output element i is {@code f(a[ia[i]], b[ib[i]])}, indices into the
-   * sample's values of a and b. When {@code finiteCheck > 0} (a zmul whose b repeats), the run
-   * uses the primitive without its strong zero ({@link Definition#plain()}) for a sample whose
-   * first {@code finiteCheck} values of b are all finite, as {@code sample} does. Keep in step
-   * with {@link #run}: RowProgramTest compares the two bitwise.
+   * sample's values of a and b, with the step's {@link #definition()} (the plain form where the
+   * plan chose it for a constant x without zeros). Keep in step with {@link #run}: RowProgramTest
+   * compares the two bitwise.
    */
-  record Route(int[] ia, int[] ib, int finiteCheck) {}
+  record Route(int[] ia, int[] ib) {}
 
   Route route() {
     int n = out.size();
@@ -99,7 +98,7 @@ final class BinaryStep extends Step {
         ia[i] = a.batched() ? i : 0;
         ib[i] = b.batched() ? i : 0;
       }
-      return new Route(ia, ib, 0);
+      return new Route(ia, ib);
     }
     if (outer != 0) { // row i of the output is col[i] op row (or row op col[i]), the full primitive
       int p = outer == 1 ? a.size() : b.size();
@@ -110,16 +109,13 @@ final class BinaryStep extends Step {
           ib[i * q + j] = outer == 1 ? j : i;
         }
       }
-      return new Route(ia, ib, 0);
+      return new Route(ia, ib);
     }
     for (int i = 0; i < n; i++) {
       ia[i] = la == Layout.GATHER ? mapA[i] : index(la, i, a.size());
       ib[i] = lb == Layout.GATHER ? mapB[i] : index(lb, i, b.size());
     }
-    Layout ea = la == Layout.GATHER ? Layout.FULL : la; // a gathered operand is then read in full
-    Layout eb = lb == Layout.GATHER ? Layout.FULL : lb;
-    boolean plainIfFinite = strongProduct && ea == Layout.FULL && eb != Layout.FULL;
-    return new Route(ia, ib, plainIfFinite ? (eb == Layout.SCALAR ? 1 : b.size()) : 0);
+    return new Route(ia, ib);
   }
 
   private static int index(Layout l, int i, int size) {

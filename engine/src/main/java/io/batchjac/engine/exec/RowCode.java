@@ -172,31 +172,10 @@ final class RowCode {
       Definition d = b.definition();
       String f = fname(d);
       BinaryStep.Route route = b.route();
-      String plainFlag = null; // per sample: 1.0 when the product runs without strong zero
-      boolean alwaysPlain = false;
-      if (route.finiteCheck() > 0) {
-        if (b.b().batched()) {
-          StringBuilder cond = new StringBuilder();
-          for (int k = 0; k < route.finiteCheck(); k++) {
-            cond.append(k == 0 ? "" : " && ").append("Double.isFinite(").append(ref(b.b(), k)).append(')');
-          }
-          plainFlag = newValue();
-          statement(plainFlag, "double " + plainFlag + " = " + cond + " ? 1.0 : 0.0;", 2 + route.finiteCheck());
-        } else {
-          double[] c = plan.constant(b.b().slot());
-          alwaysPlain = true;
-          for (int k = 0; k < route.finiteCheck(); k++) {
-            alwaysPlain &= Double.isFinite(c[k]);
-          }
-        }
-      }
       String[] out = define(b.out());
       for (int i = 0; i < out.length; i++) {
-        String args = "(" + ref(b.a(), route.ia()[i]) + ", " + ref(b.b(), route.ib()[i]) + ")";
-        String full = f + args;
-        String plain = f + "_plain" + args;
-        String value = plainFlag != null ? plainFlag + " != 0 ? " + plain + " : " + full : alwaysPlain ? plain : full;
-        statement(out[i], "double " + out[i] + " = " + value + ";", plainFlag != null ? 6 : 4);
+        String value = f + "(" + ref(b.a(), route.ia()[i]) + ", " + ref(b.b(), route.ib()[i]) + ")";
+        statement(out[i], "double " + out[i] + " = " + value + ";", 4);
       }
     }
 
