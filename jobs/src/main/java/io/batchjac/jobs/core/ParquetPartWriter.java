@@ -5,12 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
-import org.apache.parquet.column.ColumnWriteStore;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
@@ -21,14 +18,16 @@ import org.apache.parquet.schema.MessageType;
 
 /**
  * One part file of a {@code .parquet} result, written by the task that computed its samples
- * straight from the engine's result blocks with parquet-hadoop's column writers: no Spark rows, no
- * record assembly, one {@link ColumnWriter#write(double, int, int)} per value with its levels.
+ * straight from the engine's result blocks: no Spark rows, no record assembly, no per-value
+ * levels. Each column's pages are built in bulk ({@link ColumnPage}: values appended, levels
+ * encoded once per page since every row has the same structure) and handed to parquet-hadoop's
+ * page store and file writer, which compress them, index them and write the file.
  *
  * <p>The file is what Spark's own writer produces for {@link ParquetRows#sparkSchema}: the Parquet
  * schema of {@link ParquetRows#messageType} (Spark's standard 3-level lists, all fields required),
  * the Spark schema as JSON under {@link ParquetRows#SPARK_ROW_METADATA} (so Spark reads back the
- * flat layout's column metadata), Snappy-compressed, without dictionary encoding, page statistics
- * as parquet-hadoop computes them. Rows are one sample each: {@code id}, {@code value} and the
+ * flat layout's column metadata), Snappy-compressed, PLAIN-encoded (no dictionary), v1 data pages, page statistics
+ * as parquet-hadoop computes them (without its optional size statistics). Rows are one sample each: {@code id}, {@code value} and the
  * derivative column (see {@link ParquetRows} for the order of a matrix's values).
  *
  * <p>Atomic: the file is written under a hidden temporary name (leading {@code .}, which Spark's
@@ -39,10 +38,8 @@ final class ParquetPartWriter implements AutoCloseable {
   /** Row groups are cut at about this many buffered (compressed) bytes, Spark's default block size. */
   static final long ROW_GROUP_BYTES = 128L << 20;
 
-  private static final ParquetProperties PROPERTIES = ParquetProperties.builder()
-      .withDictionaryEncoding(false)
-      .withWriterVersion(ParquetProperties.WriterVersion.PARQUET_1_0)
-      .build();
+  /** parquet-hadoop's defaults (index and statistics truncation, page checksums). */
+  private static final ParquetProperties PROPERTIES = ParquetProperties.builder().build();
 
   /** The (empty) Hadoop configuration of the codec factories. */
   private static final org.apache.hadoop.conf.Configuration CONF = new org.apache.hadoop.conf.Configuration(false);
@@ -55,8 +52,7 @@ final class ParquetPartWriter implements AutoCloseable {
   /** Snappy compressors: one factory per writer, since a factory's compressor is not thread-safe. */
   private final CodecFactory codecs = new CodecFactory(CONF, ParquetProperties.DEFAULT_PAGE_SIZE);
   private ColumnChunkPageWriteStore pages;
-  private ColumnWriteStore columns;
-  private ColumnWriter[] writers;
+  private ColumnPage[] columns;
   private long rowsInGroup;
   private boolean committed;
 
@@ -77,12 +73,7 @@ final class ParquetPartWriter implements AutoCloseable {
     pages = new ColumnChunkPageWriteStore(codecs.getCompressor(CompressionCodecName.SNAPPY), type,
         HeapByteBufferAllocator.getInstance(), PROPERTIES.getColumnIndexTruncateLength(),
         PROPERTIES.getPageWriteChecksumEnabled());
-    columns = PROPERTIES.newColumnWriteStore(type, pages, pages);
-    List<ColumnDescriptor> leaves = type.getColumns();
-    writers = new ColumnWriter[leaves.size()];
-    for (int i = 0; i < writers.length; i++) {
-      writers[i] = columns.getColumnWriter(leaves.get(i));
-    }
+    columns = rows.pages(type, pages);
     rowsInGroup = 0;
   }
 
@@ -93,29 +84,32 @@ final class ParquetPartWriter implements AutoCloseable {
    * is ignored for eval.
    */
   void write(long b0, int count, double[] values, double[] data) throws IOException {
-    for (int s = 0; s < count; s++) {
-      writers[0].write(b0 + s, 0, 0);
-      rows.writeValue(writers[1], values, s);
-      if (writers.length > 2) {
-        rows.writeDerivative(writers[2], data, s);
-      }
-      columns.endRecord();
-    }
+    rows.write(columns, b0, count, values, data);
     rowsInGroup += count;
-    if (columns.getBufferedSize() >= ROW_GROUP_BYTES) {
+    if (bufferedBytes() >= ROW_GROUP_BYTES) {
       flushRowGroup();
       newRowGroup();
     }
   }
 
+  /** The compressed pages held for the current row group. */
+  private long bufferedBytes() {
+    long sum = 0;
+    for (ColumnDescriptor d : type.getColumns()) {
+      sum += pages.getPageWriter(d).getMemSize();
+    }
+    return sum;
+  }
+
   private void flushRowGroup() throws IOException {
     if (rowsInGroup > 0) {
       file.startBlock(rowsInGroup);
-      columns.flush();
+      for (ColumnPage c : columns) {
+        c.flush();
+      }
       pages.flushToFileWriter(file);
       file.endBlock();
     }
-    columns.close();
     pages.close();
   }
 
@@ -134,7 +128,6 @@ final class ParquetPartWriter implements AutoCloseable {
   public void close() throws IOException {
     if (!committed) {
       try {
-        columns.close();
         pages.close();
         file.close(); // closes the stream without a footer (unless parquet-hadoop aborted it itself)
         codecs.release();

@@ -2,7 +2,6 @@ package io.batchjac.jobs.core;
 
 import java.io.Serializable;
 import java.util.Map;
-import org.apache.parquet.column.ColumnWriter;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
@@ -125,50 +124,82 @@ final class ParquetRows implements Serializable {
         org.apache.spark.package$.MODULE$.SPARK_VERSION_SHORT());
   }
 
-  /** Writes sample s's {@code value} list: M values from {@code values[s * M]}. */
-  void writeValue(ColumnWriter w, double[] values, int s) {
-    writeVector(w, values, s * m, m);
-  }
-
-  /** Writes sample s's derivative (its block at {@code data[s * perSample]}) in this layout. */
-  void writeDerivative(ColumnWriter w, double[] data, int s) {
-    int base = s * perSample;
-    if (!matrix()) {
-      writeVector(w, data, base, perSample);
-      return;
-    }
-    int r = dims[0];
-    int c = dims[1];
-    if (r == 0 || c == 0) {
-      if (!nested() || r == 0) {
-        w.writeNull(0, 0); // an empty list
+  /**
+   * The pages under construction of the three (eval: two) leaf columns, in schema order, each
+   * with its rows' structure: {@code id} one value, levels 0; a list of K > 0 values repetition
+   * levels (0, 1 x (K - 1)) and definition level 1; a nested (r, c) matrix repetition levels
+   * (0, 2 x (c - 1)), then (1, 2 x (c - 1)) per further row, definition level 2. An empty list is
+   * one null entry (repetition 0, definition 0; an empty inner list: definition 1).
+   */
+  ColumnPage[] pages(MessageType type, org.apache.parquet.column.page.PageWriteStore store) {
+    java.util.List<org.apache.parquet.column.ColumnDescriptor> leaves = type.getColumns();
+    ColumnPage[] pages = new ColumnPage[leaves.size()];
+    pages[0] = new ColumnPage(leaves.get(0), store.getPageWriter(leaves.get(0)), 1, new int[0], 1, 0);
+    pages[1] = vector(leaves.get(1), store, m);
+    if (pages.length > 2) {
+      org.apache.parquet.column.ColumnDescriptor d = leaves.get(2);
+      if (!nested()) {
+        pages[2] = vector(d, store, perSample);
+      } else if (dims[0] == 0) {
+        pages[2] = new ColumnPage(d, store.getPageWriter(d), 0, new int[] {0, 1}, 1, 0);
       } else {
+        int r = dims[0];
+        int c = dims[1];
+        int[] runs = new int[c > 1 ? 4 * r : 2 * r];
+        int k = 0;
         for (int i = 0; i < r; i++) {
-          w.writeNull(i == 0 ? 0 : 1, 1); // r empty inner lists
+          runs[k++] = i == 0 ? 0 : 1; // a new sample, then a new inner list
+          runs[k++] = 1;
+          if (c > 1) {
+            runs[k++] = 2; // the rest of the inner list
+            runs[k++] = c - 1;
+          }
         }
-      }
-      return;
-    }
-    // element (i, j) of the Fortran block is data[base + i + r * j]; rows are written in order
-    int inner = nested() ? 2 : 1; // the repetition and definition level of an element inside a row
-    for (int i = 0; i < r; i++) {
-      int first = i == 0 ? 0 : 1; // a new row of the sample (nested: a new inner list)
-      w.write(data[base + i], first, inner);
-      for (int j = 1; j < c; j++) {
-        w.write(data[base + i + r * j], inner, inner);
+        pages[2] = c == 0 ? new ColumnPage(d, store.getPageWriter(d), 0, runs, r, 1)
+            : new ColumnPage(d, store.getPageWriter(d), r * c, runs, r * c, 2);
       }
     }
+    return pages;
   }
 
-  /** A list of {@code count} values from {@code v[offset]}: levels (0, 1), then (1, 1). */
-  private static void writeVector(ColumnWriter w, double[] v, int offset, int count) {
-    if (count == 0) {
-      w.writeNull(0, 0);
-      return;
-    }
-    w.write(v[offset], 0, 1);
-    for (int k = 1; k < count; k++) {
-      w.write(v[offset + k], 1, 1);
+  private static ColumnPage vector(org.apache.parquet.column.ColumnDescriptor d,
+      org.apache.parquet.column.page.PageWriteStore store, int k) {
+    return k == 0 ? new ColumnPage(d, store.getPageWriter(d), 0, new int[] {0, 1}, 1, 0)
+        : new ColumnPage(d, store.getPageWriter(d), k, k > 1 ? new int[] {0, 1, 1, k - 1} : new int[] {0, 1}, k, 1);
+  }
+
+  /**
+   * Appends the samples {@code [b0, b0 + count)} to {@code pages}: {@code values} holds f's M
+   * values per sample, {@code data} the derivative's per-sample blocks in the engine's layout (a
+   * matrix in Fortran order, written row by row: element (i, j) is {@code data[base + i + r * j]});
+   * {@code data} is ignored for eval.
+   */
+  void write(ColumnPage[] pages, long b0, int count, double[] values, double[] data) throws java.io.IOException {
+    boolean matrix = matrix();
+    int r = matrix ? dims[0] : 0;
+    int c = matrix ? dims[1] : 0;
+    for (int s = 0; s < count; s++) {
+      pages[0].put(b0 + s);
+      pages[0].endRow();
+      for (int k = s * m, end = k + m; k < end; k++) {
+        pages[1].put(values[k]);
+      }
+      pages[1].endRow();
+      if (pages.length > 2) {
+        int base = s * perSample;
+        if (!matrix) {
+          for (int k = base, end = base + perSample; k < end; k++) {
+            pages[2].put(data[k]);
+          }
+        } else {
+          for (int i = 0; i < r; i++) {
+            for (int j = 0; j < c; j++) {
+              pages[2].put(data[base + i + r * j]);
+            }
+          }
+        }
+        pages[2].endRow();
+      }
     }
   }
 }

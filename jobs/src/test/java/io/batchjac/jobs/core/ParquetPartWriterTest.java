@@ -55,10 +55,15 @@ class ParquetPartWriterTest {
 
   /** Random per-sample blocks: {@code count * per} values, some of them special (NaN, inf, -0). */
   private static double[] data(long seed, int count, int per) {
+    return data(seed, count, per, true);
+  }
+
+  /** Random per-sample blocks, some of them special when {@code special} (NaN, -inf, -0). */
+  private static double[] data(long seed, int count, int per, boolean special) {
     Random r = new Random(seed);
     double[] d = new double[count * per];
     for (int i = 0; i < d.length; i++) {
-      d[i] = switch (i % 97) {
+      d[i] = switch (special ? i % 97 : -1) {
         case 5 -> Double.NaN;
         case 6 -> Double.NEGATIVE_INFINITY;
         case 7 -> -0.0;
@@ -108,11 +113,12 @@ class ParquetPartWriterTest {
   }
 
   /** Writes {@code count} samples with our writer and with Spark's, and compares the two files. */
-  private void compareWithSpark(Operation op, int m, int[] dims, ParquetLayout layout) throws IOException {
+  private void compareWithSpark(Operation op, int m, int[] dims, ParquetLayout layout, boolean special)
+      throws IOException {
     int count = 300;
     int per = op == Operation.EVAL ? m : (dims.length == 2 ? dims[0] * dims[1] : dims[0]);
-    double[] values = data(1, count, m);
-    double[] d = op == Operation.EVAL ? values : data(2, count, per);
+    double[] values = data(1, count, m, special);
+    double[] d = op == Operation.EVAL ? values : data(2, count, per, special);
     ParquetRows rows = new ParquetRows(op, m, dims, layout);
     String name = op + "-" + layout;
     Path ours = Files.createDirectories(dir.resolve(name + "-ours")).resolve("part-0.parquet");
@@ -138,6 +144,14 @@ class ParquetPartWriterTest {
     assertEquals(b.getFileMetaData().getKeyValueMetaData().get(ParquetRows.SPARK_ROW_METADATA),
         kv.get(ParquetRows.SPARK_ROW_METADATA), name + ": Spark schema in the footer");
     assertEquals(org.apache.spark.package$.MODULE$.SPARK_VERSION_SHORT(), kv.get(ParquetRows.SPARK_VERSION_METADATA));
+    assertEquals(1, a.getBlocks().size(), name + ": one row group");
+    assertEquals(1, b.getBlocks().size(), name + ": one row group (Spark)");
+    for (int c = 0; c < a.getBlocks().get(0).getColumns().size(); c++) {
+      ColumnChunkMetaData mine = a.getBlocks().get(0).getColumns().get(c);
+      ColumnChunkMetaData its = b.getBlocks().get(0).getColumns().get(c);
+      assertEquals(its.getValueCount(), mine.getValueCount(), name + ": level entries of " + mine.getPath());
+      assertEquals(its.getStatistics(), mine.getStatistics(), name + ": statistics of " + mine.getPath());
+    }
     for (BlockMetaData block : a.getBlocks()) {
       for (ColumnChunkMetaData col : block.getColumns()) {
         assertEquals(CompressionCodecName.SNAPPY, col.getCodec(), name + ": codec of " + col.getPath());
@@ -178,18 +192,19 @@ class ParquetPartWriterTest {
 
   @Test
   void nestedJacobianAsSparkWritesIt() throws IOException {
-    compareWithSpark(Operation.JACOBIAN, 2, new int[] {2, 3}, ParquetLayout.NESTED);
+    compareWithSpark(Operation.JACOBIAN, 2, new int[] {2, 3}, ParquetLayout.NESTED, true);
   }
 
   @Test
   void flatJacobianAsSparkWritesItWithItsShapeInTheMetadata() throws IOException {
-    compareWithSpark(Operation.JACOBIAN, 2, new int[] {2, 3}, ParquetLayout.FLAT);
+    compareWithSpark(Operation.JACOBIAN, 2, new int[] {2, 3}, ParquetLayout.FLAT, true);
   }
 
   @Test
   void vectorsAndEvalAsSparkWritesThem() throws IOException {
-    compareWithSpark(Operation.JVP, 3, new int[] {3}, ParquetLayout.NESTED);
-    compareWithSpark(Operation.EVAL, 4, new int[] {4}, ParquetLayout.FLAT);
+    compareWithSpark(Operation.JVP, 3, new int[] {3}, ParquetLayout.NESTED, false);
+    compareWithSpark(Operation.EVAL, 4, new int[] {4}, ParquetLayout.FLAT, true);
+    compareWithSpark(Operation.HESSIAN, 1, new int[] {4, 4}, ParquetLayout.NESTED, false);
   }
 
   @Test
