@@ -271,15 +271,17 @@ class ParquetPartWriterTest {
   @Test
   void aJobFailingAfterOtherPartsWereWrittenLeavesNoOutput() throws IOException {
     SpecBundle spec = SpecBundle.ofInline("input x[3]; output a = sin(x[0]) * x[1]; output b = x[2] * x[0] + x[1]");
-    long batch = 8000;
-    // 2 partitions of 4000 samples; the second fails in its third sub-block, after the first is committed
-    FailingSource source = new FailingSource(batch, 3, 7000);
+    long batch = 100_000;
+    // 2 partitions of 50,000 samples, computed in sub-blocks of PartitionTask.subBlock(6) = 21,824:
+    // the second task fails in its third sub-block, with two written into its part
+    assertEquals(21_824, PartitionTask.subBlock(6));
+    FailingSource source = new FailingSource(batch, 3, 95_000);
     PartitionTask task = new PartitionTask(spec, Operation.JACOBIAN, "auto", 0, List.of(), source, null);
     Path out = dir.resolve("J.parquet");
     ParquetRows rows = new ParquetRows(Operation.JACOBIAN, 2, new int[] {2, 3}, ParquetLayout.NESTED);
     Exception e = assertThrows(Exception.class,
         () -> ParquetOutput.write(spark, new Inputs.Ranges(source), task, 2, out, rows, false));
-    assertTrue(String.valueOf(e.getMessage()).contains("disk gone at sample 7000"), e::toString);
+    assertTrue(String.valueOf(e.getMessage()).contains("disk gone at sample 95000"), e::toString);
     try (Stream<Path> s = Files.list(dir)) {
       assertEquals(List.of(), s.toList(), "no output, no temporary directory");
     }
