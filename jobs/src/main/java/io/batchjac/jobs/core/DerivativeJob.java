@@ -24,7 +24,7 @@ import scala.runtime.BoxedUnit;
  * The distributed derivative job: the batch is cut into contiguous ranges of samples, one Spark
  * partition each; every task runs the engine on its range ({@link PartitionTask}); the driver
  * writes each returned block at its place in the {@code .npy} result as it arrives
- * ({@link NpyOutput}), or the executors write Parquet rows ({@link ParquetOutput}). Results do
+ * ({@link NpyOutput}), or the executors write Parquet part files ({@link ParquetOutput}). Results do
  * not depend on the partitioning (the engine is bitwise chunking-independent).
  */
 public final class DerivativeJob {
@@ -90,13 +90,13 @@ public final class DerivativeJob {
     if (ext.equals("npy")) {
       blas = writeNpy(spark, in, task, parts, out, dims, r.overwrite());
     } else {
-      blas = ParquetOutput.write(spark, in.results(spark, task, parts, true), out, r.op(), m, dims, r.overwrite(),
-          r.parquetLayout());
+      blas = ParquetOutput.write(spark, in, task, parts, out, new ParquetRows(r.op(), m, dims, r.parquetLayout()),
+          r.overwrite());
     }
     double secs = (System.nanoTime() - t0) / 1e9;
     String layout = ext.equals("npy")
         ? "(" + Arrays.stream(dims).mapToObj(Integer::toString).collect(Collectors.joining(", ")) + ", " + in.batch() + ") float64, Fortran order"
-        : ParquetOutput.describe(r.op(), dims, r.parquetLayout());
+        : new ParquetRows(r.op(), m, dims, r.parquetLayout()).describe();
     return new JobSummary(r.op(), in.batch(), secs, out.toString(), layout, blas);
   }
 
@@ -152,7 +152,9 @@ public final class DerivativeJob {
     String[] blas = {null};
     boolean local = spark.sparkContext().isLocal();
     try (NpyOutput file = new NpyOutput(out, dims, in.batch())) {
-      PartitionTask t = local ? task.writingTo(file.tempFile().toString(), file.dataOffset()) : task;
+      PartitionTask t = local
+          ? task.writingTo(new NpyBlockSink(file.tempFile().toString(), file.dataOffset(), file.perSample()))
+          : task;
       JavaRDD<PartitionTask.Result> results = in.results(spark, t, parts, false);
       List<Object> ids = new ArrayList<>();
       for (int i = 0; i < results.getNumPartitions(); i++) {

@@ -74,6 +74,11 @@ final class NpyOutput implements AutoCloseable {
     return dataOffset;
   }
 
+  /** Values per sample. */
+  int perSample() {
+    return perSample;
+  }
+
   /** Records samples that a task wrote into {@link #tempFile()} itself. */
   void written(int count) {
     synchronized (this) {

@@ -1,9 +1,5 @@
 package io.batchjac.jobs.core;
 
-import io.batchjac.engine.api.Backend;
-import io.batchjac.engine.api.Engine;
-import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.api.PreparedOp;
 import java.util.Locale;
 
 /**
@@ -60,10 +56,5 @@ public enum Operation {
   /** Width of the extra per-sample argument (u for jvp, v for vjp), or 0. */
   public int extraWidth(int m, int n) {
     return engineOp().extraWidth(m, n);
-  }
-
-  /** The operation derived and compiled for {@code f} (once per executor JVM, see PartitionTask). */
-  PreparedOp prepare(Graph f, Backend b, Engine.Wrt wrt) {
-    return engineOp().prepare(f, b, wrt);
   }
 }

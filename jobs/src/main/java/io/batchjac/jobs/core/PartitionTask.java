@@ -9,8 +9,6 @@ import io.batchjac.engine.ir.Graph;
 import java.io.IOException;
 import java.io.Serializable;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What one Spark task does: read its range of samples, run the engine on them (one thread: Spark
@@ -27,8 +25,8 @@ public final class PartitionTask implements Serializable {
   private final List<String> wrt;
   private final BatchSource input;
   private final BatchSource extra;
-  private final String directFile;
-  private final long directOffset;
+  /** Where the task writes its results itself, or null to return them (see {@link #writingTo}). */
+  private final BlockSink sink;
 
   public PartitionTask(SpecBundle spec, Operation op, String backend, int chunk, List<String> wrt,
       BatchSource input, BatchSource extra) {
@@ -39,11 +37,10 @@ public final class PartitionTask implements Serializable {
     this.wrt = wrt == null ? null : List.copyOf(wrt);
     this.input = input;
     this.extra = extra;
-    this.directFile = null;
-    this.directOffset = 0;
+    this.sink = null;
   }
 
-  private PartitionTask(PartitionTask t, String directFile, long directOffset) {
+  private PartitionTask(PartitionTask t, BlockSink sink) {
     this.spec = t.spec;
     this.op = t.op;
     this.backend = t.backend;
@@ -51,17 +48,16 @@ public final class PartitionTask implements Serializable {
     this.wrt = t.wrt;
     this.input = t.input;
     this.extra = t.extra;
-    this.directFile = directFile;
-    this.directOffset = directOffset;
+    this.sink = sink;
   }
 
   /**
-   * This task writing its result blocks itself into {@code file} (the little-endian float64 data
-   * starting at byte {@code dataOffset}, sample b's block at {@code b * blockBytes}) instead of
-   * returning them: for local mode, where the executors run on the driver's machine.
+   * This task writing its results itself into {@code sink} (the driver's {@code .npy} file in
+   * local mode, Parquet part files) instead of returning them: its {@link Result}s then carry
+   * only the range and the BLAS.
    */
-  public PartitionTask writingTo(String file, long dataOffset) {
-    return new PartitionTask(this, file, dataOffset);
+  PartitionTask writingTo(BlockSink sink) {
+    return new PartitionTask(this, sink);
   }
 
   public Operation op() {
@@ -70,7 +66,7 @@ public final class PartitionTask implements Serializable {
 
   /** The samples {@code [b0, b0 + count)} of the input source: the derivative block and the function values. */
   public Result run(long b0, int count, boolean withValues) throws IOException {
-    if (directFile != null) {
+    if (sink != null) {
       return runDirect(b0, count, null);
     }
     return run(b0, count, input.rows(b0, count), withValues);
@@ -78,7 +74,7 @@ public final class PartitionTask implements Serializable {
 
   /** As {@link #run(long, int, boolean)} with the input rows given (table inputs). */
   public Result run(long b0, int count, double[] rows, boolean withValues) throws IOException {
-    if (directFile != null) {
+    if (sink != null) {
       return runDirect(b0, count, rows);
     }
     Graph f = spec.graph();
@@ -102,18 +98,21 @@ public final class PartitionTask implements Serializable {
   /** One engine thread per task: Spark runs one task per core. */
   static final Executor ONE_THREAD = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
 
-  /** Compiled operations per executor JVM, so that tasks after the first only run them. */
-  private static final Map<String, PreparedOp> PREPARED = new ConcurrentHashMap<>();
+  /**
+   * The executor JVM's engine: its cache of compiled operations (keyed by the spec's graph, which
+   * {@link SpecBundle#graph()} parses once per JVM) serves every task, so an operation compiles
+   * once per executor JVM, not once per task or partition.
+   */
+  private static final Engine ENGINE = new Engine(ONE_THREAD);
+
+  /** Operations compiled in this JVM by tasks so far (for tests of the caching). */
+  public static long compilations() {
+    return ENGINE.compilations();
+  }
 
   private PreparedOp prepared(Operation which) {
-    String key = spec.key() + "|" + which + "|" + backend + "|" + chunk + "|" + wrt;
-    if (PREPARED.size() > 64) {
-      PREPARED.clear(); // bounded: a JVM runs few distinct jobs
-    }
-    return PREPARED.computeIfAbsent(key, k -> {
-      Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
-      return which.prepare(spec.graph(), Backend.parse(backend, chunk), w);
-    });
+    Engine.Wrt w = wrt == null || wrt.isEmpty() ? Engine.Wrt.inputs() : Engine.Wrt.params(wrt.toArray(new String[0]));
+    return ENGINE.prepare(spec.graph(), which.engineOp(), Backend.parse(backend, chunk), w);
   }
 
   /**
@@ -147,56 +146,51 @@ public final class PartitionTask implements Serializable {
   /** The most values of a sub-block of 32 samples or fewer (64 MiB). */
   static final long MAX_SUB_BLOCK_VALUES = 8L << 20;
 
-  /** Each executor thread's result buffer and byte buffer, reused by its direct-mode tasks. */
-  private static final ThreadLocal<double[][]> RESULT_BUFFER = ThreadLocal.withInitial(() -> new double[1][0]);
-  private static final ThreadLocal<java.nio.ByteBuffer> BYTE_BUFFER = ThreadLocal.withInitial(
-      () -> java.nio.ByteBuffer.allocateDirect(1 << 20).order(java.nio.ByteOrder.LITTLE_ENDIAN));
+  /** Each executor thread's result and value buffers, reused by its direct-mode tasks. */
+  private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][0]);
+
+  /** Thread {@code which}'s reused buffer of at least {@code length} values. */
+  private static double[] buffer(int which, long length) {
+    double[][] holder = BUFFERS.get();
+    if (holder[which].length < length) {
+      holder[which] = null; // let the old buffer go before the new one is made
+      holder[which] = new double[Math.toIntExact(length)];
+    }
+    return holder[which];
+  }
 
   /**
    * Direct mode: computes {@code [b0, b0 + count)} sub-block by sub-block (about 1 MiB of result
-   * each, into one reused buffer: no per-task result array) and writes each at its offset of the
-   * driver's file. {@code rows} are the inputs when given (tables), else read from the source per
-   * sub-block. The results are the same bits as one call over the whole range: the engine's
-   * result for a sample does not depend on the batch it is computed in.
+   * each, into reused buffers: no per-task result array, no fresh pages faulted in per task) and
+   * hands each to the sink's part, committed at the end. {@code rows} are the inputs when given
+   * (tables), else read from the source per sub-block. The results are the same bits as one call
+   * over the whole range: the engine's result for a sample does not depend on the batch it is
+   * computed in.
    */
   private Result runDirect(long b0, int count, double[] rows) throws IOException {
     PreparedOp prepared = prepared(op);
+    boolean values = sink.needsValues() && op != Operation.EVAL;
+    PreparedOp eval = values ? prepared(Operation.EVAL) : null;
     int n = spec.graph().inputSize();
     int per = prepared.outPerSample();
     int sub = subBlock(per);
-    double[][] holder = RESULT_BUFFER.get();
-    if (holder[0].length < (long) per * Math.min(sub, count)) {
-      holder[0] = null; // let the old buffer go before the new one is made
-      holder[0] = new double[per * Math.min(sub, Math.max(count, Math.min(sub, 32)))];
-    }
-    double[] out = holder[0];
-    try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(java.nio.file.Path.of(directFile),
-        java.nio.file.StandardOpenOption.WRITE)) {
+    int most = Math.min(sub, Math.max(count, 1));
+    double[] out = buffer(0, (long) per * most);
+    double[] vals = values ? buffer(1, (long) eval.outPerSample() * most) : null;
+    try (BlockSink.Part part = sink.open(b0, count)) {
       for (int s = 0; s < count; s += sub) {
         int len = Math.min(sub, count - s);
         double[] x = rows == null ? input.rows(b0 + s, len) : java.util.Arrays.copyOfRange(rows, s * n, (s + len) * n);
         double[] e = extra == null ? null : extra.rows(b0 + s, len);
         prepared.runInto(ONE_THREAD, x, n, e, len, out);
-        write(ch, out, len * per, directOffset + (b0 + s) * per * 8L);
+        if (values) {
+          eval.runInto(ONE_THREAD, x, n, null, len, vals);
+        }
+        part.write(b0 + s, len, out, op == Operation.EVAL ? out : vals);
       }
+      part.commit();
     }
     return new Result(b0, count, new byte[0], null, Blas.describe());
-  }
-
-  /** Writes the first {@code length} values of {@code data} at byte {@code position}, little-endian. */
-  private static void write(java.nio.channels.FileChannel ch, double[] data, int length, long position) throws IOException {
-    java.nio.ByteBuffer buf = BYTE_BUFFER.get();
-    long pos = position;
-    for (int done = 0; done < length; ) {
-      int k = Math.min(length - done, buf.capacity() / 8);
-      buf.clear();
-      buf.asDoubleBuffer().put(data, done, k);
-      buf.limit(k * 8);
-      while (buf.hasRemaining()) {
-        pos += ch.write(buf, pos);
-      }
-      done += k;
-    }
   }
 
   static byte[] pack(double[] v) {
