@@ -156,7 +156,7 @@ public final class Npy {
       throw malformed(source, "expected a dict literal {...}, found " + repr(value), header);
     }
     for (Object key : dict.keySet()) {
-      if (!KEYS.contains(key)) {
+      if (key == null || !KEYS.contains(key)) { // List.of(...).contains(null) throws
         throw malformed(source, "unexpected key " + repr(key)
             + " (expected exactly 'descr', 'fortran_order' and 'shape')", header);
       }

@@ -475,6 +475,8 @@ class NpyTest {
     assertMalformed("{'descr': '<f8', 'fortran_order': False, }", "missing key 'shape'");
     assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (3,), 'extra': 1, }",
         "unexpected key 'extra'");
+    // found by the fuzzer (NpyReaderFuzzIT): a None key once threw a NullPointerException
+    assertMalformed("{'descr': '<f8', None: False, 'shape': (1,), }", "unexpected key None");
     assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': [3, 4], }",
         "'shape' must be a tuple of non-negative integers, found [3, 4]");
     assertMalformed("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }",
