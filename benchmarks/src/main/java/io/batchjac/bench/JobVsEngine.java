@@ -2,11 +2,8 @@ package io.batchjac.bench;
 
 import io.batchjac.engine.api.Backend;
 import io.batchjac.engine.api.Engine;
-import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.exec.Executor;
 import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.tensor.Npy;
-import io.batchjac.engine.tensor.Shape;
 import io.batchjac.engine.tensor.Tensor;
 import io.batchjac.jobs.core.DerivativeJob;
 import io.batchjac.jobs.core.JobRequest;
@@ -43,9 +40,8 @@ public final class JobVsEngine {
     try {
       SpecBundle bundle = SpecBundle.of(spec.toString());
       Graph f = bundle.graph();
-      Tensor x = Tensor.of(Shape.of((int) batch, f.inputSize()), new Sampler(f, 0).draw(0, (int) batch));
       Path input = dir.resolve("x.npy");
-      Npy.write(input, x);
+      Tensor x = Workload.drawnInputs(f, (int) batch, input);
       double[] job = new double[repeats];
       run(spark, bundle, input, dir); // warm-up: Spark's first job, JIT
       for (int i = 0; i < repeats; i++) {

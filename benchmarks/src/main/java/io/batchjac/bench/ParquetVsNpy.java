@@ -1,10 +1,6 @@
 package io.batchjac.bench;
 
-import io.batchjac.engine.api.Sampler;
 import io.batchjac.engine.ir.Graph;
-import io.batchjac.engine.tensor.Npy;
-import io.batchjac.engine.tensor.Shape;
-import io.batchjac.engine.tensor.Tensor;
 import io.batchjac.jobs.core.DerivativeJob;
 import io.batchjac.jobs.core.JobRequest;
 import io.batchjac.jobs.core.Operation;
@@ -42,9 +38,8 @@ public final class ParquetVsNpy {
     try {
       SpecBundle bundle = SpecBundle.of(spec.toString());
       Graph f = bundle.graph();
-      Tensor x = Tensor.of(Shape.of((int) batch, f.inputSize()), new Sampler(f, 0).draw(0, (int) batch));
       Path input = dir.resolve("x.npy");
-      Npy.write(input, x);
+      Workload.drawnInputs(f, (int) batch, input);
       for (int k = 0; k < OUTPUTS.length; k++) {
         run(spark, bundle, input, dir, k); // warm-up
       }

@@ -73,6 +73,16 @@ public final class Workload {
     throw new IllegalStateException("conf/examples not found above " + Path.of("").toAbsolutePath());
   }
 
+  /**
+   * {@code batch} samples of {@code f}'s inputs drawn from its distributions (seed 0), written to
+   * {@code file} as a C-order {@code (B, N)} .npy (the jobs' input) and returned.
+   */
+  public static Tensor drawnInputs(Graph f, int batch, Path file) throws java.io.IOException {
+    Tensor x = Tensor.of(Shape.of(batch, f.inputSize()), new Sampler(f, 0).draw(0, batch));
+    io.batchjac.engine.tensor.Npy.write(file, x);
+    return x;
+  }
+
   private static double[] uniforms(long seed, int count) {
     SplittableRandom r = new SplittableRandom(seed);
     double[] d = new double[count];

@@ -52,9 +52,11 @@ public final class PreparedOp {
   private final int outPerSample;
   private final int extraWidth;
   private final long gemmFlopsPerSample;
-  private final RowMode rowMode;
-  /** True when every pass's per-sample values are small: runs then use row programs. */
-  private final boolean closedForm;
+  /**
+   * True when runs use row programs: {@code batchjac.rowcode} is always, or auto and every pass's
+   * per-sample values are small (closed form).
+   */
+  private final boolean useRows;
   /** Per pass, its row program or null; null until a run first needs them. */
   private volatile RowProgram[] rowPrograms;
 
@@ -62,12 +64,12 @@ public final class PreparedOp {
     this.passes = passes;
     this.outPerSample = outPerSample;
     this.extraWidth = extraWidth;
-    this.rowMode = rowMode();
-    boolean small = true;
+    boolean closedForm = true;
     for (Pass p : passes) {
-      small &= p.plan() == null || p.plan().maxSampleSize() <= ROW_MAX_SIZE;
+      closedForm &= p.plan() == null || p.plan().maxSampleSize() <= ROW_MAX_SIZE;
     }
-    this.closedForm = small;
+    RowMode mode = rowMode();
+    this.useRows = mode == RowMode.ALWAYS || (mode == RowMode.AUTO && closedForm);
     long flops = 0;
     for (Pass p : passes) {
       flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
@@ -192,8 +194,7 @@ public final class PreparedOp {
 
   /** Runs every pass into {@code out}, whose pieces that are identically zero must be zero already. */
   private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
-    boolean rowsFit = rowMode == RowMode.ALWAYS || closedForm;
-    RowProgram[] rows = rowMode != RowMode.OFF && rowsFit ? rowPrograms() : null;
+    RowProgram[] rows = useRows ? rowPrograms() : null;
     for (int pass = 0; pass < passes.size(); pass++) {
       Pass p = passes.get(pass);
       if (p.plan() == null) {
@@ -288,9 +289,11 @@ public final class PreparedOp {
    * when every pass keeps the interpreter (plans with matrix products, or not closed-form).
    */
   public int rowProgramPasses() {
+    if (!useRows) {
+      return 0;
+    }
     int n = 0;
-    boolean used = rowMode == RowMode.ALWAYS || (rowMode == RowMode.AUTO && closedForm);
-    for (RowProgram r : used ? rowPrograms() : new RowProgram[0]) {
+    for (RowProgram r : rowPrograms()) {
       n += r == null ? 0 : 1;
     }
     return n;

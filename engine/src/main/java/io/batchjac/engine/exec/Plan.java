@@ -585,8 +585,11 @@ public final class Plan {
    * exactly the definition's values (a NaN x gives NaN both ways) and needs no zero test.
    */
   private boolean strongZeroApplies(Binary op, Operand x) {
-    if (!op.definition().strongZero() || x.batched()) {
-      return op.definition().strongZero();
+    if (!op.definition().strongZero()) {
+      return false; // no strong zero: plain() is the definition itself
+    }
+    if (x.batched()) {
+      return true;
     }
     for (double v : constants.get(x.slot())) {
       if (v == 0) {
