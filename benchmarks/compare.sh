@@ -55,6 +55,15 @@ cd "$root"   # JMH and the report find conf/examples from the working directory
 
 # The engine runs one thread per core over chunks, one BLAS thread each (as bin/batchjac does).
 export OPENBLAS_NUM_THREADS=1
+# When OPENBLAS_CORETYPE is unset, bin/batchjac picks the kernel set for this CPU (OpenBlasCoretype);
+# JMH and the PyTorch peer get the same choice, so both sides run the same OpenBLAS kernels.
+if [[ -z "${OPENBLAS_CORETYPE:-}" ]]; then
+  coretype=$(java -cp "$jar" io.batchjac.engine.exec.OpenBlasCoretype 2>/dev/null || true)
+  if [[ -n "$coretype" ]]; then
+    export OPENBLAS_CORETYPE="$coretype" BATCHJAC_CHOSE_OPENBLAS_CORETYPE=1
+    echo "== OPENBLAS_CORETYPE unset: $coretype for every side (as bin/batchjac chooses on this CPU)"
+  fi
+fi
 echo "== machine limits (dgemm, memory bandwidth)"
 java -cp "$jar" io.batchjac.bench.compare.MachineLimits "$tmp/limits.json"
 
@@ -78,7 +87,13 @@ done
 
 if $quick; then peer=(--scale 0.1 --reps 1); else peer=(); fi
 echo "== PyTorch peer (benchmarks/peers/torch_bench.py --fast)"
+# glibc's malloc keeps the memory PyTorch frees (no mmap/munmap per tensor): on virtual machines where a
+# fresh page costs ~10 us (this project's, 2026-12) every new tensor otherwise faults its pages in again,
+# and PyTorch's times were 3-12x longer (mlp Jacobian 3.13 s against 0.31 s; see docs/benchmarks.md).
+# The JVM's heap keeps its pages by itself, so this is the peer at its best, not a handicap for us.
 env LD_LIBRARY_PATH="$openblas" OPENBLAS_NUM_THREADS=2 OMP_NUM_THREADS=2 \
+  MALLOC_MMAP_THRESHOLD_="${MALLOC_MMAP_THRESHOLD_:-4294967296}" MALLOC_TRIM_THRESHOLD_="${MALLOC_TRIM_THRESHOLD_:-68719476736}" \
+  MALLOC_TOP_PAD_="${MALLOC_TOP_PAD_:-1073741824}" \
   "$python" -u "$root/benchmarks/peers/torch_bench.py" --tag openblas --out "$tmp/torch.json" --fast \
   --quiet-wait 1 --workload-quiet-wait 5 "${peer[@]}" | grep --line-buffered -E '^(==|--|   )' || true
 [[ -s "$tmp/torch.json" ]] || fail "the PyTorch peer wrote no results"

@@ -61,6 +61,17 @@ public final class CompareReport {
     return md.toString();
   }
 
+  /** How the peer's malloc was set (compare.sh keeps freed memory; see there), or "" when not recorded. */
+  private static String mallocNote(Map<String, Object> meta) {
+    if (!(meta.get("env") instanceof Map<?, ?> env) || env.get("MALLOC_TOP_PAD_") == null) {
+      return "";
+    }
+    return String.format(Locale.ROOT, ", with glibc's malloc keeping freed memory (MALLOC_MMAP_THRESHOLD_=%s,"
+        + " MALLOC_TRIM_THRESHOLD_=%s, MALLOC_TOP_PAD_=%s: without it, fresh pages faulted in per tensor made"
+        + " PyTorch 3-12x slower on this project's virtual machines)", env.get("MALLOC_MMAP_THRESHOLD_"),
+        env.get("MALLOC_TRIM_THRESHOLD_"), env.get("MALLOC_TOP_PAD_"));
+  }
+
   private void header() {
     Map<String, Object> meta = r.torchMeta();
     md.append("# batchjac vs PyTorch, side by side\n\n");
@@ -73,7 +84,8 @@ public final class CompareReport {
         .append(". PyTorch ").append(meta.get("torch")).append(" (").append(meta.get("blas")).append(", ")
         .append(num(meta.get("torch_num_threads"))).append(" threads): every full-batch route of `benchmarks/peers/torch_bench.py`")
         .append(Boolean.TRUE.equals(meta.get("fast")) ? " (`--fast`: the O(B^2) routes, never the fastest, skipped)" : "")
-        .append(", best and median of 3 runs of the fastest route. Both sides draw their inputs from the same")
+        .append(", best and median of 3 runs of the fastest route").append(mallocNote(meta))
+        .append(". Both sides draw their inputs from the same")
         .append(" distributions (different generators) and use the same network weights.\n\n");
     md.append(String.format(Locale.ROOT, "Machine limits, same run: dgemm %.1f GFLOP/s (%s, all threads at once); memory"
             + " bandwidth %.1f GB/s (%s); each the best of a measurement before and after the benchmarks. 1-minute load"
