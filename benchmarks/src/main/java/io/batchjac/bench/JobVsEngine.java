@@ -32,6 +32,7 @@ public final class JobVsEngine {
   public static void main(String[] args) throws Exception {
     long batch = args.length > 0 ? Long.parseLong(args[0]) : 1_000_000L;
     int repeats = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 0; // 0: the job's default
     Path spec = Workload.examples().resolve("mlp.fn");
     Path dir = Files.createTempDirectory("batchjac-job-bench");
     SparkSession spark = SparkSession.builder().master("local[2]").appName("job-vs-engine")
@@ -43,9 +44,9 @@ public final class JobVsEngine {
       Path input = dir.resolve("x.npy");
       Tensor x = Workload.drawnInputs(f, (int) batch, input);
       double[] job = new double[repeats];
-      run(spark, bundle, input, dir); // warm-up: Spark's first job, JIT
+      run(spark, bundle, input, dir, partitions); // warm-up: Spark's first job, JIT
       for (int i = 0; i < repeats; i++) {
-        job[i] = run(spark, bundle, input, dir);
+        job[i] = run(spark, bundle, input, dir, partitions);
       }
       Engine engine = new Engine(new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
       engine.batchedJacobian(f, Backend.auto(), x);
@@ -71,9 +72,10 @@ public final class JobVsEngine {
     }
   }
 
-  private static double run(SparkSession spark, SpecBundle bundle, Path input, Path dir) throws Exception {
+  private static double run(SparkSession spark, SpecBundle bundle, Path input, Path dir, int partitions)
+      throws Exception {
     JobRequest r = new JobRequest(bundle, Operation.JACOBIAN, "auto", 0, List.of(), input, -1, 0, null, Map.of(),
-        dir.resolve("jac.npy"), true, 0);
+        dir.resolve("jac.npy"), true, partitions);
     long t0 = System.nanoTime();
     DerivativeJob.run(spark, r);
     return (System.nanoTime() - t0) / 1e9;

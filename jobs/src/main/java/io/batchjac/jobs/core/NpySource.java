@@ -20,6 +20,8 @@ public final class NpySource implements BatchSource {
   private final String path;
   private final long batch;
   private final int width;
+  /** The file opened (header parsed) once per deserialized copy: a task reads sub-block after sub-block. */
+  private transient NpyFile file;
 
   private NpySource(String path, long batch, int width) {
     this.path = path;
@@ -73,6 +75,11 @@ public final class NpySource implements BatchSource {
 
   @Override
   public double[] rows(long b0, int count) throws IOException {
-    return NpyFile.open(Path.of(path)).read(b0 * width, count * width);
+    NpyFile f = file;
+    if (f == null) {
+      f = NpyFile.open(Path.of(path));
+      file = f;
+    }
+    return f.read(b0 * width, count * width);
   }
 }
