@@ -8,10 +8,12 @@
 #   benchmarks/results/compare.md, compare-throughput.png, compare-sweep.png
 # plus the raw results in benchmarks/results/raw/ (limits.json, jmh.json, bench.jsonl, torch.json).
 #
-# Takes 8 to 9 minutes on the project's 2-core machine (measured: 490-524 s at load averages 1-5;
-# JMH about 4, PyTorch about 4, build and limits under 1); the peer waits briefly for quiet
-# moments, so heavy load makes it longer. --quick is a smoke run (fewer repetitions, PyTorch at a
-# tenth of B), written to benchmarks/results/quick/, not for publishing.
+# Takes 11 to 12 minutes on the project's 2-core machine (measured 2026-12-06: 686 s; JMH about 5,
+# bench about 2, PyTorch about 4, build and limits under 1); the peer waits briefly for quiet
+# moments, so heavy load makes it longer. The peer runs with glibc's malloc keeping freed memory, and
+# with the OPENBLAS_CORETYPE bin/batchjac would choose when it is unset (see below). --quick is a
+# smoke run (fewer repetitions, PyTorch at a tenth of B), written to benchmarks/results/quick/, not
+# for publishing.
 #
 # Needs: Java 17 and Maven (builds benchmarks/target/benchmarks.jar when missing or older than the
 # sources), /usr/bin/python3 with Debian's python3-torch and python3-numpy, and OpenBLAS
