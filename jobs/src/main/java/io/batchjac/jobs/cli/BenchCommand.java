@@ -19,6 +19,7 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -109,7 +110,21 @@ final class BenchCommand implements Callable<Integer> {
     if (perRow) {
       return perRow(engine, f, b, leaves, x, u, v);
     }
-    Runnable work = workload(engine, f, b, leaves, x, u, v);
+    Supplier<Tensor> api = workload(engine, f, b, leaves, x, u, v);
+    Tensor first = api.get(); // the Engine API once: its checks, and the bits the timed runs must give
+    PreparedOp prepared = reduce != null ? null
+        : op == Op.eval ? engine.prepare(f, Operation.EVALUATE, Backend.auto(), Engine.Wrt.inputs()) // as Engine.evaluate
+        : engine.prepare(f, operation(), b, leaves);
+    double[] result = reduce == null ? new double[first.size()] : null;
+    double[] extra = op == Op.jvp ? u.data() : op == Op.vjp ? v.data() : null;
+    Runnable work = reduce != null ? api::get
+        : () -> prepared.runInto(executor, x.data(), f.inputSize(), extra, batch, result);
+    if (result != null) {
+      work.run();
+      if (!Arrays.equals(result, first.data())) {
+        throw new IllegalStateException("bench: PreparedOp.runInto differs from the Engine API's result");
+      }
+    }
     for (int i = 0; i < warmup; i++) {
       work.run();
     }
@@ -120,7 +135,8 @@ final class BenchCommand implements Callable<Integer> {
       work.run();
       secs[i] = (System.nanoTime() - t0) / 1e9;
     }
-    double flopsPerRun = (engine.gemmFlopsExecuted() - flops0) / (double) repeat;
+    double flopsPerRun = prepared != null ? (double) prepared.gemmFlopsPerSample() * batch
+        : (engine.gemmFlopsExecuted() - flops0) / (double) repeat;
     double[] sorted = secs.clone();
     Arrays.sort(sorted);
     double best = sorted[0];
@@ -169,10 +185,10 @@ final class BenchCommand implements Callable<Integer> {
     }
     if (profile) {
       StepProfile steps = new StepProfile();
-      Runnable profiled = workload(reducing(new Engine(executor.profiled(steps))), f, b, leaves, x, u, v);
+      Supplier<Tensor> profiled = workload(reducing(new Engine(executor.profiled(steps))), f, b, leaves, x, u, v);
       long t0 = System.nanoTime();
       for (int i = 0; i < repeat; i++) {
-        profiled.run();
+        profiled.get();
       }
       double wall = (System.nanoTime() - t0) / 1e9;
       out.printf(Locale.ROOT, "profile of %d more runs (%.3f s wall, steps timed one by one):%n", repeat, wall);
@@ -190,15 +206,7 @@ final class BenchCommand implements Callable<Integer> {
     if (reduce != null || profile) {
       throw new IllegalArgumentException("--per-row cannot be combined with --reduce or --profile");
     }
-    Operation operation = switch (op) {
-      case jacobian -> Operation.JACOBIAN;
-      case jvp -> Operation.JVP;
-      case vjp -> Operation.VJP;
-      case gradient -> Operation.GRADIENT;
-      case hessian -> Operation.HESSIAN;
-      case eval -> Operation.EVALUATE;
-    };
-    PreparedOp prepared = engine.prepare(f, operation, b, leaves);
+    PreparedOp prepared = engine.prepare(f, operation(), b, leaves);
     int width = f.inputSize();
     double[][] rows = rowsOf(x.data(), width);
     double[][] extras = op == Op.jvp ? rowsOf(u.data(), u.shape().dim(1)) : op == Op.vjp ? rowsOf(v.data(), v.shape().dim(1)) : null;
@@ -284,7 +292,27 @@ final class BenchCommand implements Callable<Integer> {
     return n;
   }
 
-  private Runnable workload(Engine engine, Graph f, Backend b, Engine.Wrt leaves, Tensor x, Tensor u, Tensor v) {
+  /** The engine's operation for --op. */
+  private Operation operation() {
+    return switch (op) {
+      case jacobian -> Operation.JACOBIAN;
+      case jvp -> Operation.JVP;
+      case vjp -> Operation.VJP;
+      case gradient -> Operation.GRADIENT;
+      case hessian -> Operation.HESSIAN;
+      case eval -> Operation.EVALUATE;
+    };
+  }
+
+  /**
+   * The operation through the Engine API (a new result per call). The timed runs without
+   * --reduce instead write into one buffer allocated once ({@code PreparedOp.runInto}, as the
+   * jobs' tasks run it): a result allocated per run lands in pages the JVM may not have touched
+   * yet, and a first touch costs ~10 us a page on some virtual machines, which made the timings
+   * swing by 2-4x (docs/benchmarks.md). The first call goes through this API and the timed runs
+   * must give its bits.
+   */
+  private Supplier<Tensor> workload(Engine engine, Graph f, Backend b, Engine.Wrt leaves, Tensor x, Tensor u, Tensor v) {
     return switch (op) {
       case jacobian -> () -> engine.batchedJacobian(f, b, leaves, x);
       case jvp -> () -> engine.jvp(f, b, leaves, x, u);
