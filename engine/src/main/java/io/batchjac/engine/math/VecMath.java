@@ -5,8 +5,9 @@ package io.batchjac.engine.math;
  * divide, {@code rint}, {@code floor}, {@code min}/{@code max}, {@code abs}) in short loops over
  * tiles whose arrays are all indexed from 0. {@link Math#sin}, {@link Math#cos} and a tanh built
  * on {@link Math#exp} are scalar calls of 7-10 ns per value on this project's machine; these
- * kernels cost about 2.2 ns (sin or cos), 3.5 ns (both, {@link #sinCos}) and 2.5-3 ns (tanh; 4.5 ns
- * before its exact scaling by 2^k was built from exponent bits, see {@link #scaleByPowerOfTwo}).
+ * kernels cost about 2.2 ns (sin or cos), 3.5 ns (both, {@link #sinCos}) and 2.0-2.2 ns (tanh,
+ * measured on AMD Zen 5 on 256-value tiles; 3.6 ns there before its exact scaling by 2^k was built
+ * from exponent bits, see {@link #scaleByPowerOfTwo}).
  *
  * <p>The kernels work on the first {@code m} values of arrays indexed from 0 (the caller stages
  * runs at other offsets; see the engine's {@code Loops}), keeping intermediate values in
