@@ -61,6 +61,11 @@ public final class CompareReport {
     return md.toString();
   }
 
+  /** The workload's EngineBenchmark timing of this run (the JMH microscope). */
+  private Optional<Timing> engineJmh(Row row) {
+    return r.jmh("EngineBenchmark", row.batch(), "workload", row.engineKey());
+  }
+
   /** How the peer's malloc was set (compare.sh keeps freed memory; see there), or "" when not recorded. */
   private static String mallocNote(Map<String, Object> meta) {
     if (!(meta.get("env") instanceof Map<?, ?> env) || env.get("MALLOC_TOP_PAD_") == null) {
@@ -141,7 +146,7 @@ public final class CompareReport {
     md.append("| workload | B | JMH best / median s | PyTorch best s | speedup (best) |\n");
     md.append("|---|---|---|---|---|\n");
     for (Row row : Row.TABLE) {
-      Optional<Timing> jmh = r.jmh("EngineBenchmark", row.batch(), "workload", row.engineKey());
+      Optional<Timing> jmh = engineJmh(row);
       if (jmh.isEmpty()) {
         continue;
       }
@@ -179,7 +184,7 @@ public final class CompareReport {
           .append(ours.isPresent() && hip.isPresent()
               ? String.format(Locale.ROOT, "%.0fx", hip.get().bestAt(row.batch()) / ours.get().best()) : "-").append(" | ")
           .append(ana.map(t -> sec(t.best())).orElse("-")).append(" | ");
-      Optional<Timing> jmh = r.jmh("EngineBenchmark", row.batch(), "workload", row.engineKey());
+      Optional<Timing> jmh = engineJmh(row);
       String likeForLike = jmh.isPresent() && ana.isPresent()
           ? String.format(Locale.ROOT, "%.2f", jmh.get().best() / ana.get().bestAt(row.batch())) : "-";
       if (ours.isPresent() && ana.isPresent()) {

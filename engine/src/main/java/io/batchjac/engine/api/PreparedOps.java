@@ -56,10 +56,12 @@ final class PreparedOps {
    * threads ask at the same time (the others wait for it; other keys are not held up).
    */
   PreparedOp get(Graph f, Operation op, Backend backend, Engine.Wrt wrt) {
-    Backend b = op == Operation.EVALUATE || op == Operation.JVP || op == Operation.VJP
+    boolean eval = op == Operation.EVALUATE; // f's values depend on neither the backend nor the leaves
+    Backend b = eval ? Backend.auto() : op == Operation.JVP || op == Operation.VJP
         ? new Backend(backend.kind(), 0) : backend; // the chunk matters to Jacobians and Hessians only
     // a gradient is compiled exactly as the Jacobian (its only row): one entry for both
-    Key key = new Key(f, op == Operation.GRADIENT ? Operation.JACOBIAN : op, b, wrt.names());
+    Key key = new Key(f, op == Operation.GRADIENT ? Operation.JACOBIAN : op, b,
+        eval ? Engine.Wrt.inputs().names() : wrt.names());
     Entry e;
     synchronized (this) {
       e = entries.computeIfAbsent(key, k -> new Entry());

@@ -36,6 +36,10 @@ class PreparedOpsTest {
     assertSame(e.prepare(F, Operation.JACOBIAN, Backend.auto(), Engine.Wrt.inputs()),
         e.prepare(F, Operation.GRADIENT, Backend.auto(), Engine.Wrt.inputs()));
     assertEquals(6, e.compilations());
+    // f's values depend on neither backend nor leaves: evaluate asked for with others is the one compiled above
+    assertSame(e.prepare(F, Operation.EVALUATE, Backend.auto(), Engine.Wrt.inputs()),
+        e.prepare(F, Operation.EVALUATE, Backend.forward(3), Engine.Wrt.params("a")));
+    assertEquals(6, e.compilations());
   }
 
   @Test

@@ -112,13 +112,11 @@ final class BenchCommand implements Callable<Integer> {
     }
     Supplier<Tensor> api = workload(engine, f, b, leaves, x, u, v);
     Tensor first = api.get(); // the Engine API once: its checks, and the bits the timed runs must give
-    PreparedOp prepared = reduce != null ? null
-        : op == Op.eval ? engine.prepare(f, Operation.EVALUATE, Backend.auto(), Engine.Wrt.inputs()) // as Engine.evaluate
-        : engine.prepare(f, operation(), b, leaves);
+    PreparedOp prepared = reduce == null ? engine.prepare(f, operation(), b, leaves) : null; // the API's, cached
     double[] result = reduce == null ? new double[first.size()] : null;
-    double[] extra = op == Op.jvp ? u.data() : op == Op.vjp ? v.data() : null;
+    Tensor extra = extraOf(u, v);
     Runnable work = reduce != null ? api::get
-        : () -> prepared.runInto(executor, x.data(), f.inputSize(), extra, batch, result);
+        : () -> prepared.runInto(executor, x.data(), f.inputSize(), extra == null ? null : extra.data(), batch, result);
     if (result != null) {
       work.run();
       if (!Arrays.equals(result, first.data())) {
@@ -209,7 +207,8 @@ final class BenchCommand implements Callable<Integer> {
     PreparedOp prepared = engine.prepare(f, operation(), b, leaves);
     int width = f.inputSize();
     double[][] rows = rowsOf(x.data(), width);
-    double[][] extras = op == Op.jvp ? rowsOf(u.data(), u.shape().dim(1)) : op == Op.vjp ? rowsOf(v.data(), v.shape().dim(1)) : null;
+    Tensor extra = extraOf(u, v);
+    double[][] extras = extra == null ? null : rowsOf(extra.data(), extra.shape().dim(1));
     Executor one = new Executor(1, Executor.DEFAULT_CHUNK_DOUBLES);
     double[] sink = new double[1];
     Runnable pass = () -> {
@@ -290,6 +289,11 @@ final class BenchCommand implements Callable<Integer> {
       n += f.param(name).shape().size();
     }
     return n;
+  }
+
+  /** The per-sample extra input of --op: the tangents u (jvp), the cotangents v (vjp), else null. */
+  private Tensor extraOf(Tensor u, Tensor v) {
+    return op == Op.jvp ? u : op == Op.vjp ? v : null;
   }
 
   /** The engine's operation for --op. */
