@@ -78,8 +78,8 @@ public final class Plan {
   static final int MAX_FUSED = 32;
 
   private final boolean fuse;
-  /** Slots of values that live only inside a fused group's tiles (no buffer). */
-  private boolean[] internalSlot = new boolean[0];
+  /** Whether scaled products are folded into one GEMM ({@link ScaledProduct}). */
+  private final boolean foldScaled = ScaledProduct.enabled();
 
   private Plan(Graph g, List<Node> outputs, boolean fuse) {
     this.fuse = fuse;
@@ -220,6 +220,15 @@ public final class Plan {
     return outputSlots.length;
   }
 
+  private boolean isInputSlot(int slot) {
+    for (int in : inputSlots) {
+      if (in == slot) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Values per sample of a slot. */
   int slotSize(int slot) {
     return slotSize.get(slot);
@@ -242,10 +251,10 @@ public final class Plan {
         f.buf[s] = c;
       } else if (physOf[s] >= 0) {
         f.buf[s] = phys[physOf[s]];
-      } else if (s < internalSlot.length && internalSlot[s]) {
-        f.buf[s] = new double[1]; // lives in a fused group's tiles only
-      } else {
+      } else if (isInputSlot(s)) {
         f.buf[s] = new double[Math.max(1, chunk * slotSize.get(s))]; // input staging
+      } else {
+        f.buf[s] = new double[1]; // lives in a fused group's tiles only, or no step computes it
       }
     }
     f.own = f.buf.clone();
@@ -279,7 +288,8 @@ public final class Plan {
         int s = newSlot(n.shape().size(), null);
         slotOf[n.id()] = s;
         computed.put(key, s);
-        steps.add(stepFor(n, s));
+        ScaledProduct folded = foldScaled ? ScaledProduct.of(n, this::constantValue) : null;
+        steps.add(folded != null ? foldedStep(folded, n, s) : stepFor(n, s));
         stepNodes.add(n);
         stepOutSlots.add(new int[] {s});
       }
@@ -291,11 +301,50 @@ public final class Plan {
     for (int i = 0; i < outputSlots.length; i++) {
       outputSlots[i] = slotOf[outputs.get(i).id()];
     }
+    dropUnreadSteps(stepOutSlots);
     fuseSinCos(stepOutSlots);
     if (fuse) {
       fuseElementwise(stepOutSlots);
     }
     assignBuffers(stepOutSlots);
+  }
+
+  /** The value of a sample-independent node the plan has evaluated. */
+  private double[] constantValue(Node n) {
+    return constants.get(slotOf[n.id()]);
+  }
+
+  /** The step of a folded scaled product: ONE constant-left GEMM {@code K @ u} ({@link ScaledProduct}). */
+  private Step foldedStep(ScaledProduct f, Node n, int outSlot) {
+    int k = newSlot(f.k().length, f.k());
+    return new MatMulStep(new Operand(k, f.k().length, false), Shape.of(f.rows(), f.inner()), operand(f.u()),
+        Shape.of(f.inner(), 1), new Operand(outSlot, n.shape().size(), true), Shape.of(f.rows(), 1));
+  }
+
+  /**
+   * Removes the steps whose values no later step reads and no output is: what a folded product
+   * no longer reads (its scaled directions), unless something else does.
+   */
+  private void dropUnreadSteps(List<int[]> stepOutSlots) {
+    boolean[] needed = new boolean[slots()];
+    for (int s : outputSlots) {
+      needed[s] = true;
+    }
+    for (int i = steps.size() - 1; i >= 0; i--) {
+      boolean keep = false;
+      for (int s : stepOutSlots.get(i)) {
+        keep |= needed[s];
+      }
+      if (keep) {
+        for (int r : steps.get(i).reads()) {
+          needed[r] = true;
+        }
+      } else {
+        steps.remove(i);
+        stepNodes.remove(i);
+        stepOutSlots.remove(i);
+      }
+    }
   }
 
   /**
@@ -377,7 +426,6 @@ public final class Plan {
     for (int s : outputSlots) {
       isOutput[s] = true;
     }
-    internalSlot = new boolean[slots()];
     List<Step> newSteps = new ArrayList<>();
     List<Node> newNodes = new ArrayList<>();
     List<int[]> newOuts = new ArrayList<>();
@@ -400,7 +448,6 @@ public final class Plan {
         ms.add(steps.get(m));
         int slot = stepOutSlots.get(m)[0];
         written[k] = isOutput[slot] || readOutside(slot, g, groupOf);
-        internalSlot[slot] = !written[k];
       }
       FusedStep fused = FusedStep.of(ms, written, fusableSize(steps.get(i)));
       newSteps.add(fused);
