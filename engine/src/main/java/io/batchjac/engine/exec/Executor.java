@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Every chunk is computed by the same kernels in the same order whichever thread runs it, so
  * results do not depend on the thread count; and every kernel's per-sample arithmetic is the same
  * whatever {@code C} is, so they do not depend on the chunk size either. (Matrix products always
- * call BLAS with panels of exactly {@link MatMulStep#PANEL} samples, padding a partial one, since
+ * call BLAS with panels of exactly {@link Plan#panel()} samples or fewer, fixed per product, padding a partial one, since
  * a BLAS's rounding may depend on the call's size; chunks are whole multiples of the panel so
  * that padding happens only at the end of a batch.)
  */
@@ -77,7 +77,7 @@ public final class Executor {
 
   /**
    * The number of samples per chunk for this plan and batch size: a whole number of GEMM panels
-   * ({@link MatMulStep#PANEL} samples; at least one, even when that exceeds
+   * ({@link Plan#panel()} samples; at least one, even when that exceeds
    * {@code chunkDoubles}), or the whole batch.
    */
   public int chunkSize(Plan plan, int batch) {
@@ -85,7 +85,7 @@ public final class Executor {
     int c = Math.max(1, chunkDoubles / per);
     int fair = (batch + threads - 1) / threads;
     c = Math.max(1, Math.min(c, Math.max(1, fair)));
-    int panel = MatMulStep.PANEL;
+    int panel = plan.panel();
     c = c <= panel ? panel : c / panel * panel;
     return Math.min(c, Math.max(1, batch));
   }

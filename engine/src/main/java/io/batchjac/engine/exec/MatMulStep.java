@@ -18,13 +18,20 @@ import io.batchjac.engine.tensor.Shape;
  *
  * <p>Determinism: a BLAS's rounding may depend on the size of the product (OpenBLAS switches to
  * its small-matrix kernels below a size threshold, VectorBLAS blocks differently), so the GEMM
- * layouts always call BLAS with exactly {@link #PANEL} samples' worth of columns (rows): a
+ * layouts always call BLAS with exactly {@link #panel()} samples' worth of columns (rows): a
  * partial panel at the end of a chunk is padded with zero columns in a scratch buffer. Every
  * sample's values then come out of a call of the same dimensions, whatever the chunk size, the
  * thread count, or where a Spark partition starts.
+ *
+ * <p>The panel is fixed by the step's shape alone ({@link #panelFor}): {@link #PANEL} samples, or
+ * more when a sample brings few columns, so that a call has at least {@link #GEMM_COLUMNS}
+ * columns (rows). OpenBLAS packs the constant matrix on every call, and a one-column-per-sample
+ * product (JVP, VJP, the forward pass, a folded scaled product) of 32 samples spent much of its
+ * time there: panels of 128 instead of 32 made the mlp's JVP, VJP, Jacobian and the softplus
+ * Hessian 8-20% faster (docs/benchmarks.md).
  */
 final class MatMulStep extends Step {
-  /** Samples per GEMM call (partial panels are padded); chunks are whole multiples of it for speed. */
+  /** The fewest samples per GEMM call (partial panels are padded); every panel is a multiple of it. */
   static final int PANEL = 32;
 
   private enum Kind { CONST_LEFT, CONST_RIGHT, BLOCKS }
@@ -39,6 +46,8 @@ final class MatMulStep extends Step {
   private final int blocks;
   private final int[] blockA;
   private final int[] blockB;
+  /** Samples per GEMM call of this step: {@link #panelFor} its columns (rows) per sample. */
+  private final int panel;
 
   MatMulStep(Operand a, Shape sa, Operand b, Shape sb, Operand out, Shape so) {
     super(a, b);
@@ -61,6 +70,31 @@ final class MatMulStep extends Step {
     blocks = batch.size();
     blockA = IndexMaps.broadcast(sa.first(sa.rank() - 2), batch);
     blockB = IndexMaps.broadcast(sb.first(sb.rank() - 2), batch);
+    panel = switch (kind) {
+      case CONST_LEFT -> panelFor(blocks);
+      case CONST_RIGHT -> panelFor(blocks * p);
+      default -> PANEL;
+    };
+  }
+
+  /**
+   * The fewest columns (rows) a GEMM call aims at: 128, or the system property
+   * {@code batchjac.gemmColumns} (for experiments; read once per JVM).
+   */
+  static final int GEMM_COLUMNS = Integer.getInteger("batchjac.gemmColumns", 128);
+
+  /**
+   * Samples per GEMM call for a product with {@code perSample} columns (rows) per sample:
+   * {@link #PANEL}, or the power of two reaching {@link #GEMM_COLUMNS} when that is more.
+   */
+  static int panelFor(int perSample) {
+    int want = GEMM_COLUMNS / Math.max(1, perSample);
+    return want <= PANEL ? PANEL : Integer.highestOneBit(want);
+  }
+
+  /** Samples per GEMM call (chunks are whole multiples of the largest panel of a plan, for speed). */
+  int panel() {
+    return panel;
   }
 
   @Override
@@ -90,15 +124,15 @@ final class MatMulStep extends Step {
     }
     switch (kind) {
       case CONST_LEFT -> {
-        int cols = PANEL * blocks;
-        for (int s0 = 0; s0 < c; s0 += PANEL) {
-          int n = Math.min(PANEL, c - s0);
-          if (n == PANEL) {
+        int cols = panel * blocks;
+        for (int s0 = 0; s0 < c; s0 += panel) {
+          int n = Math.min(panel, c - s0);
+          if (n == panel) {
             Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, bb, bo + s0 * b.size(), k, 0.0,
                 ob, oo + s0 * out.size(), p);
           } else {
-            double[] in = new double[PANEL * b.size()];
-            double[] res = new double[PANEL * out.size()];
+            double[] in = new double[panel * b.size()];
+            double[] res = new double[panel * out.size()];
             System.arraycopy(bb, bo + s0 * b.size(), in, 0, n * b.size());
             Blas.get().dgemm("T", "N", p, cols, k, 1.0, ab, ao, k, in, 0, k, 0.0, res, 0, p);
             System.arraycopy(res, 0, ob, oo + s0 * out.size(), n * out.size());
@@ -106,15 +140,15 @@ final class MatMulStep extends Step {
         }
       }
       case CONST_RIGHT -> {
-        int rows = PANEL * blocks * p;
-        for (int s0 = 0; s0 < c; s0 += PANEL) {
-          int n = Math.min(PANEL, c - s0);
-          if (n == PANEL) {
+        int rows = panel * blocks * p;
+        for (int s0 = 0; s0 < c; s0 += panel) {
+          int n = Math.min(panel, c - s0);
+          if (n == panel) {
             Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, ab, ao + s0 * a.size(), k, 0.0,
                 ob, oo + s0 * out.size(), q);
           } else {
-            double[] in = new double[PANEL * a.size()];
-            double[] res = new double[PANEL * out.size()];
+            double[] in = new double[panel * a.size()];
+            double[] res = new double[panel * out.size()];
             System.arraycopy(ab, ao + s0 * a.size(), in, 0, n * a.size());
             Blas.get().dgemm("N", "N", q, rows, k, 1.0, bb, bo, q, in, 0, k, 0.0, res, 0, q);
             System.arraycopy(res, 0, ob, oo + s0 * out.size(), n * out.size());

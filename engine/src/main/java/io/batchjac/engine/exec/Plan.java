@@ -164,6 +164,17 @@ public final class Plan {
     return steps.get(i).getClass().getSimpleName() + " " + stepNodes.get(i).op().name();
   }
 
+  /** The most samples one GEMM call of this plan takes (chunks are whole multiples of it). */
+  public int panel() {
+    int most = MatMulStep.PANEL;
+    for (Step s : steps) {
+      if (s instanceof MatMulStep m) {
+        most = Math.max(most, m.panel());
+      }
+    }
+    return most;
+  }
+
   /** The largest per-sample value size among batched slots (for choosing chunk sizes). */
   public int maxSampleSize() {
     return maxSampleSize;
