@@ -8,9 +8,10 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contracts of {@link VecMath}: accuracy against {@link StrictMath} (sin, cos within 1 ulp,
- * tanh within 2), special values, and the array kernels bitwise equal to the scalar definitions
- * whatever the tile length (the JIT vectorizes the body of a long tile, not the tail of a short one).
+ * The contracts of {@link VecMath}: accuracy against {@link StrictMath} (sin, cos, exp within 1 ulp,
+ * tanh within 2) and against exact values (sigmoid within 2 ulps, {@link ExactExp}), special
+ * values, and the array kernels bitwise equal to the scalar definitions whatever the tile length
+ * (the JIT vectorizes the body of a long tile, not the tail of a short one).
  */
 class VecMathTest {
   private interface Kernel {
@@ -74,6 +75,111 @@ class VecMathTest {
     assertTrue(w <= 2.0, "tanh differs from StrictMath.tanh by " + w + " ulps at x = " + at[0]);
   }
 
+  /** Where exp's reduction hands over to StrictMath.exp, and where exp overflows or underflows. */
+  private static final double[] EXP_EDGES = {
+    VecMath.EXP_REDUCED_LIMIT, -VecMath.EXP_REDUCED_LIMIT,
+    Math.nextUp(VecMath.EXP_REDUCED_LIMIT), Math.nextDown(-VecMath.EXP_REDUCED_LIMIT),
+    709.782712893384, 709.7827128933841, 709.79, 710, 1e300, Double.MAX_VALUE,
+    -708.4, -708.3964185322641, -709, -744.44, -745.1332191019411, -745.1332191019412, -745.5, -746, -1e300,
+    -Double.MAX_VALUE, Double.MIN_VALUE, -Double.MIN_VALUE, 1e-300, -1e-300, 0.0, -0.0,
+    Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+
+  @Test
+  void expIsWithinOneUlpOfStrictMath() {
+    SplittableRandom r = new SplittableRandom(13);
+    double[] xs = new double[1_000_000 + EXP_EDGES.length];
+    for (int i = 0; i < 1_000_000; i++) {
+      xs[i] = switch (i % 5) {
+        case 0 -> r.nextDouble(-1, 1);
+        case 1 -> r.nextDouble(-40, 40);
+        case 2 -> r.nextDouble(-750, 720); // overflow, subnormal results and 0 included
+        case 3 -> r.nextDouble(-1e-8, 1e-8);
+        default -> r.nextDouble(700, 712) * (r.nextBoolean() ? 1 : -1);
+      };
+    }
+    System.arraycopy(EXP_EDGES, 0, xs, 1_000_000, EXP_EDGES.length);
+    double worst = 0;
+    double at = 0;
+    for (double x : xs) {
+      double e = StrictMath.exp(x);
+      double v = VecMath.exp(x);
+      double ulps = Double.compare(e, v) == 0 ? 0 : Math.abs(v - e) / Math.ulp(e); // NaN for NaN or inf
+      assertTrue(ulps <= 1.0, "exp(" + x + ") = " + v + ", StrictMath.exp gives " + e);
+      if (ulps > worst) {
+        worst = ulps;
+        at = x;
+      }
+    }
+    assertTrue(worst > 0, "a differing last bit somewhere, else the comparison is not exercised");
+    System.out.println("VecMath.exp: worst " + worst + " ulps from StrictMath.exp at x = " + at);
+  }
+
+  @Test
+  void expAndSigmoidAreCloseToTheExactValues() {
+    SplittableRandom r = new SplittableRandom(17);
+    double worstExp = 0;
+    double worstSigmoid = 0;
+    double atExp = 0;
+    double atSigmoid = 0;
+    for (int i = 0; i < 25_000; i++) {
+      double x = switch (i % 5) {
+        case 0 -> r.nextDouble(-1, 1);
+        case 1 -> r.nextDouble(-40, 40);
+        case 2 -> r.nextDouble(-750, -700); // subnormal values of exp(x) and sigmoid(x)
+        case 3 -> r.nextDouble(-1e-9, 1e-9);
+        default -> r.nextDouble(-709, 709);
+      };
+      double ue = ExactExp.ulpsFrom(VecMath.exp(x), ExactExp.exp(x));
+      double us = ExactExp.ulpsFrom(VecMath.sigmoid(x), ExactExp.sigmoid(x));
+      if (ue > worstExp) {
+        worstExp = ue;
+        atExp = x;
+      }
+      if (us > worstSigmoid) {
+        worstSigmoid = us;
+        atSigmoid = x;
+      }
+    }
+    assertTrue(worstExp < 1, "exp is " + worstExp + " ulps from the exact value at x = " + atExp);
+    assertTrue(worstSigmoid <= 2, "sigmoid is " + worstSigmoid + " ulps from the exact value at x = " + atSigmoid);
+    System.out.println("VecMath.exp: worst " + worstExp + " ulps from exact at x = " + atExp
+        + "; VecMath.sigmoid: worst " + worstSigmoid + " ulps at x = " + atSigmoid);
+  }
+
+  @Test
+  void expAndSigmoidSpecialValues() {
+    assertTrue(Double.isNaN(VecMath.exp(Double.NaN)));
+    assertTrue(Double.isNaN(VecMath.sigmoid(Double.NaN)));
+    assertEquals(Double.POSITIVE_INFINITY, VecMath.exp(Double.POSITIVE_INFINITY));
+    assertEquals(0.0, VecMath.exp(Double.NEGATIVE_INFINITY));
+    assertEquals(1.0, VecMath.exp(0.0));
+    assertEquals(1.0, VecMath.exp(-0.0));
+    assertEquals(1.0, VecMath.exp(Double.MIN_VALUE));
+    assertEquals(Double.POSITIVE_INFINITY, VecMath.exp(709.7827128933841), "overflow");
+    assertEquals(StrictMath.exp(709.782712893384), VecMath.exp(709.782712893384), "the largest finite value");
+    assertTrue(VecMath.exp(709.782712893384) < Double.POSITIVE_INFINITY);
+    assertEquals(Double.MIN_VALUE, VecMath.exp(-745.1332191019411), "the least subnormal");
+    assertEquals(0.0, VecMath.exp(-745.1332191019412), "underflow to 0");
+    assertEquals(Double.doubleToLongBits(0.0), Double.doubleToLongBits(VecMath.exp(-1e300)), "+0, not -0");
+    double subnormal = VecMath.exp(-720);
+    assertTrue(subnormal > 0 && subnormal < Double.MIN_NORMAL, "exp(-720) is subnormal");
+    assertEquals(StrictMath.exp(-720), subnormal, Double.MIN_VALUE);
+
+    assertEquals(0.5, VecMath.sigmoid(0.0));
+    assertEquals(0.5, VecMath.sigmoid(-0.0));
+    assertEquals(0.5, VecMath.sigmoid(Double.MIN_VALUE));
+    assertEquals(0.5, VecMath.sigmoid(-Double.MIN_VALUE));
+    assertEquals(1.0, VecMath.sigmoid(40));
+    assertEquals(1.0, VecMath.sigmoid(800));
+    assertEquals(1.0, VecMath.sigmoid(Double.POSITIVE_INFINITY));
+    assertEquals(0.0, VecMath.sigmoid(Double.NEGATIVE_INFINITY));
+    assertEquals(0.0, VecMath.sigmoid(-800));
+    assertEquals(Double.MIN_VALUE, VecMath.sigmoid(-745), "sigmoid(-745) is the least subnormal, not 0");
+    double s = VecMath.sigmoid(-720);
+    assertTrue(s > 0 && s < Double.MIN_NORMAL, "sigmoid(-720) is subnormal");
+    assertEquals(Math.nextDown(1.0), VecMath.sigmoid(37), "1 - exp(-37) is just below 1");
+  }
+
   @Test
   void specialValues() {
     for (double x : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
@@ -97,16 +203,18 @@ class VecMathTest {
   @Test
   void arrayKernelsEqualTheScalarDefinitionsBitwise() {
     SplittableRandom r = new SplittableRandom(3);
-    Kernel[] kernels = {VecMath::sin, VecMath::cos, VecMath::tanh};
-    DoubleUnaryOperator[] defs = {VecMath::sin, VecMath::cos, VecMath::tanh};
+    Kernel[] kernels = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid};
+    DoubleUnaryOperator[] defs = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid};
     for (int m : new int[] {1, 3, 8, 17, 64, 511, 512}) {
       double[] x = new double[m];
       for (int i = 0; i < m; i++) {
-        x[i] = switch (r.nextInt(6)) {
+        x[i] = switch (r.nextInt(8)) {
           case 0 -> r.nextDouble(-5, 5);
           case 1 -> r.nextDouble(-1e7, 1e7);
           case 2 -> Double.NaN;
           case 3 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : -0.0;
+          case 4 -> EXP_EDGES[r.nextInt(EXP_EDGES.length)];
+          case 5 -> r.nextDouble(-750, 720);
           default -> r.nextDouble(-30, 30);
         };
       }
