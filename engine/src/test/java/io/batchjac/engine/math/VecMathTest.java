@@ -141,7 +141,8 @@ class VecMathTest {
       }
     }
     assertTrue(worstExp < 1, "exp is " + worstExp + " ulps from the exact value at x = " + atExp);
-    assertTrue(worstSigmoid <= 2, "sigmoid is " + worstSigmoid + " ulps from the exact value at x = " + atSigmoid);
+    assertTrue(worstSigmoid <= 2,
+        "sigmoid is " + worstSigmoid + " ulps from the exact value at x = " + atSigmoid);
     System.out.println("VecMath.exp: worst " + worstExp + " ulps from exact at x = " + atExp
         + "; VecMath.sigmoid: worst " + worstSigmoid + " ulps at x = " + atSigmoid);
   }
