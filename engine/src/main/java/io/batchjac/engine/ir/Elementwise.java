@@ -43,7 +43,7 @@ public final class Elementwise {
   public static final Unary NEG = register(new Unary(Definition.unary("neg", "-x"), null, true));
   public static final Unary EXP = vectorized("exp", (b, x, y) -> y);
   public static final Unary EXPM1 = unary("expm1", "Math.expm1(x)", (b, x, y) -> b.add(y, b.scalar(1)));
-  public static final Unary LOG = unary("log", "Math.log(x)", (b, x, y) -> b.div(b.scalar(1), x));
+  public static final Unary LOG = vectorized("log", (b, x, y) -> b.div(b.scalar(1), x));
   public static final Unary LOG1P = unary("log1p", "Math.log1p(x)",
       (b, x, y) -> b.div(b.scalar(1), b.add(x, b.scalar(1))));
   public static final Unary SIN = vectorized("sin", (b, x, y) -> b.cos(x));

@@ -365,6 +365,79 @@ public final class VecMath {
     }
   }
 
+  // ---- log: fdlibm's e_log.c without its branches. x = 2^k (1 + f) with sqrt(2)/2 <= 1 + f < sqrt(2)
+  // from x's bits, s = f / (2 + f), log(1 + f) = f - s (f - R(s^2)) or, when fdlibm takes it (|f|
+  // above about 0.29), f - (f^2/2 - s (f^2/2 + R)): both computed and the one fdlibm takes kept by
+  // an exact 0/1 blend. Zero, negative, subnormal and infinite x and NaN: StrictMath.log.
+  private static final double LG1 = 6.666666666666735130e-01;
+  private static final double LG2 = 3.999999999940941908e-01;
+  private static final double LG3 = 2.857142874366239149e-01;
+  private static final double LG4 = 2.222219843214978396e-01;
+  private static final double LG5 = 1.818357216161805012e-01;
+  private static final double LG6 = 1.531383769920937332e-01;
+  private static final double LG7 = 1.479819860511658591e-01;
+
+  /** log of the first {@code m} values of {@code x} into {@code o} (a different array). */
+  public static void log(double[] x, double[] o, int m, double[][] scratch) {
+    double[] kA = scratch[0];
+    double[] formA = scratch[1];
+    decompose(x, kA, o, formA, m);
+    logSeries(o, scratch[2], scratch[3], m);
+    logCombine(kA, o, formA, scratch[2], scratch[3], m);
+    for (int i = 0; i < m; i++) {
+      if (!(x[i] >= Double.MIN_NORMAL && x[i] < Double.POSITIVE_INFINITY)) {
+        o[i] = StrictMath.log(x[i]);
+      }
+    }
+  }
+
+  /**
+   * x = 2^k (1 + f): k into kA, f into fA, and into formA 1 where fdlibm computes log(1 + f) with
+   * f^2/2 (its high word's mantissa bits hx in [0x6147a, 0x6b851]), else 0. Meaningful for normal
+   * positive x only.
+   */
+  private static void decompose(double[] x, double[] kA, double[] fA, double[] formA, int m) {
+    for (int i = 0; i < m; i++) {
+      long bits = Double.doubleToRawLongBits(x[i]);
+      long high = bits >>> 32;
+      long hx = high & 0xfffffL;
+      long half = (hx + 0x95f64L) & 0x100000L; // 2^20 when the mantissa is at least sqrt(2): halve it
+      long y = ((hx | (half ^ 0x3ff00000L)) << 32) | (bits & 0xffffffffL);
+      kA[i] = (double) ((high >> 20) - 1023 + (half >> 20));
+      fA[i] = Double.longBitsToDouble(y) - 1.0;
+      formA[i] = (double) (1 - (((hx - 0x6147aL) | (0x6b851L - hx)) >>> 63));
+    }
+  }
+
+  /** s = f / (2 + f) into sA, fdlibm's R(s^2) into rA (C2 vectorizes short loops only). */
+  private static void logSeries(double[] fA, double[] sA, double[] rA, int m) {
+    for (int i = 0; i < m; i++) {
+      double f = fA[i];
+      double s = f / (2.0 + f);
+      double z = s * s;
+      double w = z * z;
+      double t1 = w * (LG2 + w * (LG4 + w * LG6));
+      double t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+      sA[i] = s;
+      rA[i] = t2 + t1;
+    }
+  }
+
+  /** o[i] = k ln2 + log(1 + f) for k = kA[i], f = o[i] (fdlibm's two forms, blended by formA). */
+  private static void logCombine(double[] kA, double[] o, double[] formA, double[] sA, double[] rA, int m) {
+    for (int i = 0; i < m; i++) {
+      double f = o[i];
+      double dk = kA[i];
+      double s = sA[i];
+      double r = rA[i];
+      double hfsq = 0.5 * f * f;
+      double withSquare = dk * LN2_HI - ((hfsq - (s * (hfsq + r) + dk * LN2_LO)) - f);
+      double plain = dk * LN2_HI - ((s * (f - r) - dk * LN2_LO) - f);
+      double form = formA[i];
+      o[i] = form * withSquare + (1 - form) * plain;
+    }
+  }
+
   // ---- the scalar definitions: the kernels on a tile of one value
 
   /** sin(x), the kernel's value (within 1 ulp of {@link StrictMath#sin}). */
@@ -392,6 +465,11 @@ public final class VecMath {
     return one(x, 4);
   }
 
+  /** log(x), the kernel's value (within 1 ulp of {@link StrictMath#log}). */
+  public static double log(double x) {
+    return one(x, 5);
+  }
+
   private static double one(double x, int which) {
     double[] in = {x};
     double[] out = new double[1];
@@ -401,7 +479,8 @@ public final class VecMath {
       case 1 -> cos(in, out, 1, scratch);
       case 2 -> tanh(in, out, 1, scratch);
       case 3 -> exp(in, out, 1, scratch);
-      default -> sigmoid(in, out, 1, scratch);
+      case 4 -> sigmoid(in, out, 1, scratch);
+      default -> log(in, out, 1, scratch);
     }
     return out[0];
   }

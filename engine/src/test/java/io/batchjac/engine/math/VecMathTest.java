@@ -8,7 +8,7 @@ import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contracts of {@link VecMath}: accuracy against {@link StrictMath} (sin, cos, exp within 1 ulp,
+ * The contracts of {@link VecMath}: accuracy against {@link StrictMath} (sin, cos, exp, log within 1 ulp,
  * tanh within 2) and against exact values (sigmoid within 2 ulps, {@link ExactExp}), special
  * values, and the array kernels bitwise equal to the scalar definitions whatever the tile length
  * (the JIT vectorizes the body of a long tile, not the tail of a short one).
@@ -182,6 +182,46 @@ class VecMathTest {
   }
 
   @Test
+  void logIsWithinOneUlpOfStrictMath() {
+    SplittableRandom r = new SplittableRandom(19);
+    double[] edges = {1, 2, 0.5, Math.E, Math.nextUp(1.0), Math.nextDown(1.0), Math.sqrt(2), Math.sqrt(0.5),
+        Double.MIN_NORMAL, Math.nextDown(Double.MIN_NORMAL), Double.MIN_VALUE, 1e-310, Double.MAX_VALUE,
+        0.0, -0.0, -1, -Double.MIN_VALUE, Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY};
+    double[] xs = new double[1_000_000 + edges.length];
+    for (int i = 0; i < 1_000_000; i++) {
+      xs[i] = switch (i % 5) {
+        case 0 -> r.nextDouble(0.5, 2);
+        case 1 -> r.nextDouble(0, 1e6);
+        case 2 -> 1 + r.nextDouble(-1e-6, 1e-6);
+        case 3 -> Double.longBitsToDouble(r.nextLong(0, 0x7ff0000000000000L)); // every positive finite
+        default -> 1.0 / (1L << r.nextInt(64)) * r.nextDouble(0.69, 1.45); // near the mantissa's sqrt(2) cut
+      };
+    }
+    System.arraycopy(edges, 0, xs, 1_000_000, edges.length);
+    double worst = 0;
+    double at = 0;
+    for (double x : xs) {
+      double e = StrictMath.log(x);
+      double v = VecMath.log(x);
+      double ulps = Double.compare(e, v) == 0 ? 0 : Math.abs(v - e) / Math.ulp(e); // NaN for NaN or inf
+      assertTrue(ulps <= 1.0, "log(" + x + ") = " + v + ", StrictMath.log gives " + e);
+      if (ulps > worst) {
+        worst = ulps;
+        at = x;
+      }
+    }
+    assertTrue(worst > 0, "a differing last bit somewhere, else the comparison is not exercised");
+    System.out.println("VecMath.log: worst " + worst + " ulps from StrictMath.log at x = " + at);
+    assertEquals(0.0, VecMath.log(1));
+    assertEquals(Double.NEGATIVE_INFINITY, VecMath.log(0.0));
+    assertEquals(Double.NEGATIVE_INFINITY, VecMath.log(-0.0));
+    assertTrue(Double.isNaN(VecMath.log(-1)));
+    assertTrue(Double.isNaN(VecMath.log(Double.NaN)));
+    assertEquals(Double.POSITIVE_INFINITY, VecMath.log(Double.POSITIVE_INFINITY));
+    assertEquals(StrictMath.log(Double.MIN_VALUE), VecMath.log(Double.MIN_VALUE), "subnormal x");
+  }
+
+  @Test
   void specialValues() {
     for (double x : new double[] {Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY}) {
       assertTrue(Double.isNaN(VecMath.sin(x)), "sin(" + x + ")");
@@ -204,18 +244,21 @@ class VecMathTest {
   @Test
   void arrayKernelsEqualTheScalarDefinitionsBitwise() {
     SplittableRandom r = new SplittableRandom(3);
-    Kernel[] kernels = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid};
-    DoubleUnaryOperator[] defs = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid};
+    Kernel[] kernels = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid,
+        VecMath::log};
+    DoubleUnaryOperator[] defs = {VecMath::sin, VecMath::cos, VecMath::tanh, VecMath::exp, VecMath::sigmoid,
+        VecMath::log};
     for (int m : new int[] {1, 3, 8, 17, 64, 511, 512}) {
       double[] x = new double[m];
       for (int i = 0; i < m; i++) {
-        x[i] = switch (r.nextInt(8)) {
+        x[i] = switch (r.nextInt(9)) {
           case 0 -> r.nextDouble(-5, 5);
           case 1 -> r.nextDouble(-1e7, 1e7);
           case 2 -> Double.NaN;
           case 3 -> r.nextBoolean() ? Double.POSITIVE_INFINITY : -0.0;
           case 4 -> EXP_EDGES[r.nextInt(EXP_EDGES.length)];
           case 5 -> r.nextDouble(-750, 720);
+          case 6 -> Double.longBitsToDouble(r.nextLong(0, 0x7ff0000000000000L)); // positive finite, subnormal too
           default -> r.nextDouble(-30, 30);
         };
       }
