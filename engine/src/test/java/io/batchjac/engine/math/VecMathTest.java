@@ -31,6 +31,27 @@ class VecMathTest {
     return worst;
   }
 
+  /**
+   * f within 1 ulp of ref at every x, the same bits where ref is NaN or infinite, and not equal
+   * everywhere (else the comparison would not be exercised); prints the worst case.
+   */
+  private static void assertWithinOneUlp(String name, DoubleUnaryOperator f, DoubleUnaryOperator ref, double[] xs) {
+    double worst = 0;
+    double at = 0;
+    for (double x : xs) {
+      double e = ref.applyAsDouble(x);
+      double v = f.applyAsDouble(x);
+      double ulps = Double.compare(e, v) == 0 ? 0 : Math.abs(v - e) / Math.ulp(e); // NaN for NaN or inf
+      assertTrue(ulps <= 1.0, name + "(" + x + ") = " + v + ", StrictMath gives " + e);
+      if (ulps > worst) {
+        worst = ulps;
+        at = x;
+      }
+    }
+    assertTrue(worst > 0, name + ": a differing last bit somewhere, else the comparison is not exercised");
+    System.out.println("VecMath." + name + ": worst " + worst + " ulps from StrictMath at x = " + at);
+  }
+
   /** Points where reductions lose most: uniform spans, near multiples of pi/2, large arguments. */
   private static double[] trigPoints() {
     SplittableRandom r = new SplittableRandom(11);
@@ -98,20 +119,7 @@ class VecMathTest {
       };
     }
     System.arraycopy(EXP_EDGES, 0, xs, 1_000_000, EXP_EDGES.length);
-    double worst = 0;
-    double at = 0;
-    for (double x : xs) {
-      double e = StrictMath.exp(x);
-      double v = VecMath.exp(x);
-      double ulps = Double.compare(e, v) == 0 ? 0 : Math.abs(v - e) / Math.ulp(e); // NaN for NaN or inf
-      assertTrue(ulps <= 1.0, "exp(" + x + ") = " + v + ", StrictMath.exp gives " + e);
-      if (ulps > worst) {
-        worst = ulps;
-        at = x;
-      }
-    }
-    assertTrue(worst > 0, "a differing last bit somewhere, else the comparison is not exercised");
-    System.out.println("VecMath.exp: worst " + worst + " ulps from StrictMath.exp at x = " + at);
+    assertWithinOneUlp("exp", VecMath::exp, StrictMath::exp, xs);
   }
 
   @Test
@@ -198,20 +206,7 @@ class VecMathTest {
       };
     }
     System.arraycopy(edges, 0, xs, 1_000_000, edges.length);
-    double worst = 0;
-    double at = 0;
-    for (double x : xs) {
-      double e = StrictMath.log(x);
-      double v = VecMath.log(x);
-      double ulps = Double.compare(e, v) == 0 ? 0 : Math.abs(v - e) / Math.ulp(e); // NaN for NaN or inf
-      assertTrue(ulps <= 1.0, "log(" + x + ") = " + v + ", StrictMath.log gives " + e);
-      if (ulps > worst) {
-        worst = ulps;
-        at = x;
-      }
-    }
-    assertTrue(worst > 0, "a differing last bit somewhere, else the comparison is not exercised");
-    System.out.println("VecMath.log: worst " + worst + " ulps from StrictMath.log at x = " + at);
+    assertWithinOneUlp("log", VecMath::log, StrictMath::log, xs);
     assertEquals(0.0, VecMath.log(1));
     assertEquals(Double.NEGATIVE_INFINITY, VecMath.log(0.0));
     assertEquals(Double.NEGATIVE_INFINITY, VecMath.log(-0.0));
