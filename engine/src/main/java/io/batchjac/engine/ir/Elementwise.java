@@ -41,9 +41,9 @@ public final class Elementwise {
 
   // ---- unary: name, definition (a Java expression in x), derivative f'(x) built from x and y = f(x) ----
   public static final Unary NEG = register(new Unary(Definition.unary("neg", "-x"), null, true));
-  public static final Unary EXP = unary("exp", "Math.exp(x)", (b, x, y) -> y);
+  public static final Unary EXP = vectorized("exp", (b, x, y) -> y);
   public static final Unary EXPM1 = unary("expm1", "Math.expm1(x)", (b, x, y) -> b.add(y, b.scalar(1)));
-  public static final Unary LOG = unary("log", "Math.log(x)", (b, x, y) -> b.div(b.scalar(1), x));
+  public static final Unary LOG = vectorized("log", (b, x, y) -> b.div(b.scalar(1), x));
   public static final Unary LOG1P = unary("log1p", "Math.log1p(x)",
       (b, x, y) -> b.div(b.scalar(1), b.add(x, b.scalar(1))));
   public static final Unary SIN = vectorized("sin", (b, x, y) -> b.cos(x));
@@ -66,7 +66,7 @@ public final class Elementwise {
   public static final Unary SIGN = unary("sign", "Math.signum(x)", (b, x, y) -> null);
   public static final Unary ERF = unary("erf", MORE + "erf(x)",
       (b, x, y) -> b.mul(b.scalar(2 / Math.sqrt(Math.PI)), b.exp(b.neg(b.mul(x, x)))));
-  public static final Unary SIGMOID = unary("sigmoid", MORE + "sigmoid(x)",
+  public static final Unary SIGMOID = vectorized("sigmoid",
       (b, x, y) -> b.mul(y, b.sub(b.scalar(1), y)));
   public static final Unary RELU = unary("relu", "x > 0 ? x : 0.0",
       (b, x, y) -> b.gt(x, b.scalar(0)));

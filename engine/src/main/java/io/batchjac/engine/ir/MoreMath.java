@@ -62,15 +62,6 @@ public final class MoreMath {
     return Math.exp(-x * x) * ONE_OVER_SQRT_PI / f;
   }
 
-  /** The logistic sigmoid {@code 1 / (1 + exp(-x))}, without overflow for large |x|. */
-  public static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1 / (1 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1 + e);
-  }
-
   /** {@code log(1 + exp(x))} without overflow: {@code max(x, 0) + log1p(exp(-|x|))}. */
   public static double softplus(double x) {
     return Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x)));

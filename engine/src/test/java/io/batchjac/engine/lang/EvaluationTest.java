@@ -252,7 +252,7 @@ class EvaluationTest {
 
   @Test
   void sigmoidSoftplusAndTanhAtLargeArguments() {
-    assertClose(new double[] {MoreMath.sigmoid(40), MoreMath.softplus(800), 1},
+    assertClose(new double[] {1, MoreMath.softplus(800), 1},
         eval("input x; output sigmoid(x); output softplus(20 * x); output tanh(x)", 40));
   }
 
