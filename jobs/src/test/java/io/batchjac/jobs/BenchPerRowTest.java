@@ -13,12 +13,12 @@ class BenchPerRowTest {
   @Test
   void timesOneRowPerCallAndNamesTheRoute() {
     CliSupport.Run r = cli("bench", "--spec", spec("borehole.fn"), "--op", "gradient", "--per-row", "--batch", 300,
-        "--repeat", 2, "--warmup", 1, "--json").ok();
+        "--repeat", 2, "--warmup", 1, "--warmup-time", 0, "--json").ok();
     assertContains(r.out(), "\"op\": \"gradient\", \"per_row\": true, \"rows\": 300, \"route\": \"row program\"",
         "bench --per-row --json");
     assertContains(r.out(), "\"cpu_ns_per_row_best\": ", "bench --per-row --json");
     CliSupport.Run mlp = cli("bench", "--spec", spec("mlp.fn"), "--op", "vjp", "--per-row", "--batch", 20,
-        "--repeat", 1, "--warmup", 0).ok();
+        "--repeat", 1, "--warmup", 0, "--warmup-time", 0).ok();
     assertContains(mlp.out(), "vjp of " + spec("mlp.fn") + " per row (N=16, M=8), 20 rows one at a time, 1 thread, interpreter",
         "bench --per-row on a plan with matrix products");
     assertContains(mlp.out(), "ns per row over 1 runs", "bench --per-row");
@@ -32,6 +32,15 @@ class BenchPerRowTest {
     assertEquals(1, r.errLines().size(), r::toString);
     assertTrue(r.errLines().get(0).startsWith("batchjac: error: "), r::toString);
     assertContains(r.errLines().get(0), "--per-row cannot be combined with --reduce or --profile", "stderr");
+    assertEquals("", r.out(), "nothing on stdout");
+  }
+
+  @Test
+  void aNegativeWarmupTimeIsAnError() {
+    CliSupport.Run r = cli("bench", "--spec", spec("borehole.fn"), "--batch", 10, "--warmup-time", -1);
+    assertEquals(1, r.status(), r::toString);
+    assertEquals(1, r.errLines().size(), r::toString);
+    assertContains(r.errLines().get(0), "--warmup and --warmup-time at least 0", "stderr");
     assertEquals("", r.out(), "nothing on stdout");
   }
 }

@@ -99,7 +99,7 @@ class LauncherIT {
 
   private static Optional<String> benchCore(Map<String, String> env) throws Exception {
     Run r = run(env, "bench", "--spec", CliSupport.spec("mlp.fn").toString(), "--batch", "256", "--repeat", "1",
-        "--warmup", "0", "--roofline", "--json");
+        "--warmup", "0", "--warmup-time", "0", "--roofline", "--json");
     assertEquals(0, r.status(), "stderr: " + r.errLines());
     assertTrue(r.out().contains("\"cpu\": \""), r.out());
     Matcher m = CORE.matcher(r.out());

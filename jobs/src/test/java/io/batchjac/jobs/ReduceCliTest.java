@@ -232,7 +232,7 @@ class ReduceCliTest {
   @Test
   void benchTimesTheReduction() {
     CliSupport.Run r = cli("bench", "--spec", spec("scalar_mlp.fn"), "--batch", 5000, "--op", "gradient", "--reduce", "mean",
-        "--repeat", 1, "--warmup", 0, "--json").ok();
+        "--repeat", 1, "--warmup", 0, "--warmup-time", 0, "--json").ok();
     assertContains(r.out(), "\"op\": \"gradient\", \"reduce\": \"mean\"", "bench --json");
   }
 }
