@@ -3,7 +3,7 @@ package io.batchjac.engine.codegen;
 /**
  * One thread's working storage for a {@link RowKernel}: per-block arrays ({@link #BLOCK} values
  * each, one per sample of the block) for the values one generated method hands to another and for
- * the operands and results of the vectorized tile kernels (VecMath's sin, cos, tanh), and those
+ * the operands and results of the vectorized tile kernels (VecMath's sin, cos, tanh, exp, sigmoid, log), and those
  * kernels' scratch tiles.
  */
 public final class RowScratch {

@@ -14,7 +14,7 @@ import java.util.Set;
  * The Java source of a fused group ({@link FusedStep}): a {@link io.batchjac.engine.codegen.TileProgram}
  * whose {@code run} walks the run of values tile by tile ({@link #TILE} values). Per tile it
  * copies the external inputs into tiles and runs the group's <em>segments</em> in order: a member
- * with a tile kernel (sin, cos, tanh: VecMath's vectorized kernels) is a segment of its own, run
+ * with a tile kernel (sin, cos, tanh, exp, sigmoid, log: VecMath's vectorized kernels) is a segment of its own, run
  * on whole tiles; every other run of consecutive members is one loop over the tile's elements
  * that computes the members one after the other in local variables, each with its definition's
  * scalar function ({@link KernelSource#functions}). A value is stored into a tile only when a

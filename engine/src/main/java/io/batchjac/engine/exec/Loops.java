@@ -15,7 +15,7 @@ import io.batchjac.engine.codegen.ElementKernel;
  * it directly (all offsets equal: the common case, since a chunk's buffers all start at 0) or
  * stage the operands through the thread's L1-sized {@link Tiles} at offset 0 and copy the result
  * out. Both routes do the same arithmetic on every element, so results are bitwise identical
- * whichever runs. Kernels with a tile kernel (sin, cos, tanh) always run on tiles.
+ * whichever runs. Kernels with a tile kernel (sin, cos, tanh, exp, sigmoid, log) always run on tiles.
  *
  * <p>The output never aliases an operand at another offset (the plan gives every step's output a
  * buffer of its own).
@@ -117,7 +117,7 @@ final class Loops {
 
   /**
    * {@code o[oo+i] = f(x[xo+i])} for i < n (a unary primitive or a constant power). A kernel with
-   * a tile kernel (sin, cos, tanh: {@link io.batchjac.engine.math.VecMath}, which keeps
+   * a tile kernel (sin, cos, tanh, exp, sigmoid, log: {@link io.batchjac.engine.math.VecMath}, which keeps
    * intermediate values in the tile's scratch arrays) always goes through tiles.
    */
   static void unary(ElementKernel k, double[] x, int xo, double[] o, int oo, int n, Tiles t) {

@@ -72,7 +72,7 @@ final class RowCode {
   /**
    * One statement: the values it defines, its text with {@code $id$} for values, its cost; or a
    * call of a tile kernel ({@code kernel} not null) on the block's values of {@code operand}
-   * (a {@code $id$} or a literal) defining one value (sin, cos, tanh) or two (sinCos).
+   * (a {@code $id$} or a literal) defining one value (sin, cos, tanh, exp, sigmoid, log) or two (sinCos).
    */
   record Stmt(int[] defs, String text, int cost, String kernel, String operand) {
     Stmt(int[] defs, String text, int cost) {
