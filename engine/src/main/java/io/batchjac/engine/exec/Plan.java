@@ -56,6 +56,8 @@ public final class Plan {
   private int[] physOf;
   private int[] physSize;
   private int maxSampleSize;
+  /** {@link #panel()}: found once, at the end of compilation (the executor asks on every run). */
+  private int panel = MatMulStep.PANEL;
 
   /**
    * Whether {@link #compile(Graph, List)} fuses chains of elementwise steps ({@link FusedStep}):
@@ -166,13 +168,7 @@ public final class Plan {
 
   /** The most samples one GEMM call of this plan takes (chunks are whole multiples of it). */
   public int panel() {
-    int most = MatMulStep.PANEL;
-    for (Step s : steps) {
-      if (s instanceof MatMulStep m) {
-        most = Math.max(most, m.panel());
-      }
-    }
-    return most;
+    return panel;
   }
 
   /** The largest per-sample value size among batched slots (for choosing chunk sizes). */
@@ -318,6 +314,11 @@ public final class Plan {
       fuseElementwise(stepOutSlots);
     }
     assignBuffers(stepOutSlots);
+    for (Step step : steps) {
+      if (step instanceof MatMulStep m) {
+        panel = Math.max(panel, m.panel());
+      }
+    }
   }
 
   /** The value of a sample-independent node the plan has evaluated. */

@@ -389,6 +389,11 @@ public final class VecMath {
     decompose(x, kA, o, formA, m);
     logSeries(o, scratch[2], scratch[3], m);
     logCombine(kA, o, formA, scratch[2], scratch[3], m);
+    outsideNormalRange(x, o, m);
+  }
+
+  /** Zero, negative, subnormal and infinite x and NaN: StrictMath.log. */
+  private static void outsideNormalRange(double[] x, double[] o, int m) {
     for (int i = 0; i < m; i++) {
       if (!(x[i] >= Double.MIN_NORMAL && x[i] < Double.POSITIVE_INFINITY)) {
         o[i] = StrictMath.log(x[i]);
