@@ -22,7 +22,8 @@ import org.apache.spark.sql.SparkSession;
  * most 1.5x the engine): the MLP Jacobian at B samples on the same inputs, the job on
  * {@code local[2]} reading them from a {@code .npy} file and writing the {@code .npy} result, the
  * engine on 2 threads holding them in memory. Spark start-up and the first job's warm-up are
- * excluded by a warm-up job; each side then runs {@code repeats} times.
+ * excluded by a warm-up job; the two sides then run {@code repeats} times each, alternated, each
+ * run after {@link #settle()}.
  *
  * <p>Run: {@code benchmarks/job-vs-engine.sh} (adds Spark to the class path and -Xmx1g).
  */
@@ -44,14 +45,14 @@ public final class JobVsEngine {
       Path input = dir.resolve("x.npy");
       Tensor x = Workload.drawnInputs(f, (int) batch, input);
       double[] job = new double[repeats];
-      run(spark, bundle, input, dir, partitions); // warm-up: Spark's first job, JIT
-      for (int i = 0; i < repeats; i++) {
-        job[i] = run(spark, bundle, input, dir, partitions);
-      }
-      Engine engine = new Engine(new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
-      engine.batchedJacobian(f, Backend.auto(), x);
       double[] eng = new double[repeats];
-      for (int i = 0; i < repeats; i++) {
+      Engine engine = new Engine(new Executor(2, Executor.DEFAULT_CHUNK_DOUBLES));
+      run(spark, bundle, input, dir, partitions); // warm-up: Spark's first job, JIT
+      engine.batchedJacobian(f, Backend.auto(), x);
+      for (int i = 0; i < repeats; i++) { // alternated, each from a settled machine
+        settle();
+        job[i] = run(spark, bundle, input, dir, partitions);
+        settle();
         long t0 = System.nanoTime();
         engine.batchedJacobian(f, Backend.auto(), x);
         eng[i] = (System.nanoTime() - t0) / 1e9;
@@ -70,6 +71,21 @@ public final class JobVsEngine {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
+  }
+
+  /**
+   * Lets the machine settle before a timed run: the file system writes back what earlier runs
+   * wrote ({@code sync}), then one second of quiet. Without it each run paid for the previous
+   * run's gigabyte on its way to the disk (on these virtual machines the host's writing slows the
+   * guest's cores), and the job's figures moved by 40% from run to run (docs/benchmarks.md).
+   */
+  private static void settle() throws Exception {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (java.io.IOException e) {
+      // no sync command: the quiet second only
+    }
+    Thread.sleep(1000);
   }
 
   private static double run(SparkSession spark, SpecBundle bundle, Path input, Path dir, int partitions)

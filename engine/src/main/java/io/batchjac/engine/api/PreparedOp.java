@@ -57,6 +57,11 @@ public final class PreparedOp {
    * per-sample values are small (closed form).
    */
   private final boolean useRows;
+  /**
+   * True when the passes write every value of a sample's block (no identically zero piece), so
+   * {@link #runInto} need not clear the caller's buffer first.
+   */
+  private final boolean writesAll;
   /** Per pass, its row program or null; null until a run first needs them. */
   private volatile RowProgram[] rowPrograms;
 
@@ -75,6 +80,41 @@ public final class PreparedOp {
       flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
     }
     this.gemmFlopsPerSample = flops;
+    this.writesAll = coversBlock();
+  }
+
+  /** True when runs write every value of the result (no identically zero piece); for tests. */
+  boolean writesAll() {
+    return writesAll;
+  }
+
+  /** Blocks larger than this are cleared before a run without looking at what the passes write. */
+  private static final int COVERAGE_CHECK_MAX = 1 << 24;
+
+  /** Whether the passes' output pieces together cover every value of a sample's block. */
+  private boolean coversBlock() {
+    if (outPerSample > COVERAGE_CHECK_MAX) {
+      return false;
+    }
+    boolean[] written = new boolean[outPerSample];
+    int count = 0;
+    for (Pass p : passes) {
+      if (p.plan() == null) {
+        continue;
+      }
+      for (Binding b : outputBindings(p, null)) {
+        for (int r = 0; r < b.rows(); r++) {
+          for (int c = 0; c < b.rowLen(); c++) {
+            int i = b.offset() + r * b.rowStride() + c;
+            if (!written[i]) {
+              written[i] = true;
+              count++;
+            }
+          }
+        }
+      }
+    }
+    return count == outPerSample;
   }
 
   /** Values per sample in the result. */
@@ -181,14 +221,17 @@ public final class PreparedOp {
   /**
    * As {@link #run}, into {@code out} (at least {@code batch * outPerSample()} long; its first
    * {@code batch * outPerSample()} values are overwritten, the rest untouched): lets a caller that
-   * computes block after block reuse one buffer.
+   * computes block after block reuse one buffer. The buffer is cleared first only when some piece
+   * of the result is identically zero (not written by any pass); a dense result is written once.
    */
   public void runInto(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
     int needed = outPerSample * batch;
     if (out.length < needed) {
       throw new IllegalArgumentException("output buffer holds " + out.length + " values, " + needed + " needed");
     }
-    java.util.Arrays.fill(out, 0, needed, 0.0); // pieces that are identically zero are not written
+    if (!writesAll) {
+      java.util.Arrays.fill(out, 0, needed, 0.0); // pieces that are identically zero are not written
+    }
     compute(executor, x, xWidth, extra, batch, out);
   }
 

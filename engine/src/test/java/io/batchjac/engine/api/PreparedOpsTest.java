@@ -75,6 +75,40 @@ class PreparedOpsTest {
     assertEquals(1, e.compilations());
   }
 
+  /**
+   * runInto into a buffer holding garbage gives run's values, whether the result is dense (every
+   * value written, the buffer not cleared first) or has identically zero pieces (cleared first),
+   * forward and reverse, and leaves the values past the batch alone.
+   */
+  @Test
+  void runIntoADirtyBufferGivesRunsValues() {
+    Graph dense = SpecParser.parseInline("input x[3]; output [x[0] * x[1], sin(x[2]) + x[0]]").graph();
+    // reverse mode: y's cotangent is identically zero, so no pass writes its column
+    Graph sparse = SpecParser.parseInline("input x[2]; input y; output [x[0] * x[1], 2.5, x[0] * x[0]]").graph();
+    java.util.Random r = new java.util.Random(3);
+    int batch = 37;
+    double[] x = new double[3 * batch];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = r.nextGaussian();
+    }
+    org.junit.jupiter.api.Assertions.assertTrue(PreparedOp.jacobian(dense, Backend.reverse(), Engine.Wrt.inputs()).writesAll());
+    org.junit.jupiter.api.Assertions.assertFalse(PreparedOp.jacobian(sparse, Backend.reverse(), Engine.Wrt.inputs()).writesAll());
+    for (Graph g : new Graph[] {dense, sparse}) {
+      for (Backend b : new Backend[] {Backend.forward(), Backend.reverse()}) {
+        PreparedOp op = PreparedOp.jacobian(g, b, Engine.Wrt.inputs());
+        io.batchjac.engine.exec.Executor ex = new io.batchjac.engine.exec.Executor(1, 64);
+        double[] expected = op.run(ex, x, 3, null, batch);
+        double[] out = new double[expected.length + 5];
+        java.util.Arrays.fill(out, Double.NaN);
+        op.runInto(ex, x, 3, null, batch, out);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, java.util.Arrays.copyOf(out, expected.length), 0.0);
+        for (int i = expected.length; i < out.length; i++) {
+          assertEquals(Double.NaN, out[i], 0.0, "past the batch: untouched");
+        }
+      }
+    }
+  }
+
   @Test
   void operationNamesAndLayouts() {
     assertEquals(Operation.EVALUATE, Operation.parse("eval"));

@@ -8,7 +8,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.UUID;
 
@@ -59,9 +58,23 @@ final class NpyOutput implements AutoCloseable {
     this.perSample = (int) (total / Math.max(1, batch));
     this.batch = batch;
     channel.write(ByteBuffer.wrap(pre), 0);
+    // The file has its full length from the start (sparse): tasks' writes then fill holes inside
+    // it instead of extending it, which direct I/O does without waiting on the file's size
+    // (DirectFileWriter).
+    extend(channel, dataOffset + total * 8);
     this.writer = new Thread(this::drain, "batchjac-npy-writer");
     writer.setDaemon(true);
     writer.start();
+  }
+
+  /** Sets the length of {@code ch}'s file to {@code length} bytes by writing its last byte (a zero). */
+  private static void extend(FileChannel ch, long length) throws IOException {
+    if (length > ch.size()) {
+      ByteBuffer zero = ByteBuffer.allocate(1);
+      while (zero.hasRemaining()) {
+        ch.write(zero, length - 1);
+      }
+    }
   }
 
   /** The temporary file (for tasks that write their blocks themselves, see {@link #written}). */
@@ -151,11 +164,7 @@ final class NpyOutput implements AutoCloseable {
       throw new IllegalStateException("internal error: " + written + " of " + batch + " samples written");
     }
     channel.close();
-    if (overwrite) {
-      Files.move(temp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } else {
-      Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-    }
+    OutputReplacement.replace(temp, target.toAbsolutePath(), overwrite);
     committed = true;
   }
 

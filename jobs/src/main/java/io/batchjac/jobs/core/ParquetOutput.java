@@ -3,7 +3,6 @@ package io.batchjac.jobs.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
@@ -74,7 +73,8 @@ final class ParquetOutput {
 
   /**
    * Lets {@code writer} fill a temporary directory beside {@code out}, then renames it to
-   * {@code out} (replacing an existing one when {@code overwrite}); the temporary directory is
+   * {@code out} (replacing an existing one when {@code overwrite}, deleted in the background: see
+   * {@link OutputReplacement}); the temporary directory is
    * removed on failure.
    */
   static void commit(Path out, boolean overwrite, Writer writer) throws IOException {
@@ -83,10 +83,7 @@ final class ParquetOutput {
     Path temp = abs.getParent().resolve("." + abs.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
       writer.write(temp);
-      if (overwrite && Files.exists(abs)) {
-        deleteTree(abs);
-      }
-      Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
+      OutputReplacement.replace(temp, abs, overwrite);
     } finally {
       if (Files.exists(temp)) {
         deleteTree(temp);
