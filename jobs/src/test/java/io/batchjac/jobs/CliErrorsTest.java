@@ -80,7 +80,7 @@ class CliErrorsTest {
     }
     assertFalse(r.err().contains("\tat "), () -> "no stack trace without --verbose: " + r);
     assertEquals("", r.out().strip(), () -> "nothing on stdout: " + r);
-    assertEquals(outListing, CliSupport.list(out), "the output directory after the failure");
+    assertEquals(outListing, CliSupport.listSettled(out), "the output directory after the failure");
     return line;
   }
 
@@ -96,7 +96,7 @@ class CliErrorsTest {
     CliSupport.assertContains(lines.get(0), fragment, "the first stderr line");
     CliSupport.assertContains(r.err(), "Usage:", "stderr");
     assertFalse(r.err().contains("\tat "), () -> "no stack trace: " + r);
-    assertEquals(List.of(), CliSupport.list(out), "the output directory after the failure");
+    assertEquals(List.of(), CliSupport.listSettled(out), "the output directory after the failure");
   }
 
   // ------------------------------------------------------------------ the spec
@@ -241,7 +241,7 @@ class CliErrorsTest {
         List.of("J.npy"), target.toString(), "already exists", "--overwrite");
     assertEquals("precious", Files.readString(target), "the existing file is untouched");
     run("jacobian", "--spec", spec("mlp.fn"), "--input", x, "--output", target, "--overwrite").ok();
-    assertEquals(List.of("J.npy"), CliSupport.list(out));
+    assertEquals(List.of("J.npy"), CliSupport.listSettled(out));
     assertArrayEquals(new int[] {8, 16, B}, Npy.read(target).shape().dims());
   }
 
@@ -299,7 +299,7 @@ class CliErrorsTest {
     assertEquals(1, r.status(), r::toString);
     assertTrue(r.errLines().get(0).startsWith("batchjac: error: "), r::toString);
     CliSupport.assertContains(r.err(), "\tat ", "stderr with --verbose");
-    assertEquals(List.of(), CliSupport.list(out));
+    assertEquals(List.of(), CliSupport.listSettled(out));
 
     CliSupport.Run t = run("--verbose", "jacobian", "--spec", spec("borehole.fn"), "--input", csvWithNullCell(),
         "--output", out.resolve("J.npy"));
@@ -307,6 +307,6 @@ class CliErrorsTest {
     assertTrue(t.errLines().get(0).startsWith("batchjac: error: "), t::toString);
     CliSupport.assertContains(t.errLines().get(0), "row 7", "first stderr line");
     CliSupport.assertContains(t.err(), "\tat ", "stderr with --verbose");
-    assertEquals(List.of(), CliSupport.list(out));
+    assertEquals(List.of(), CliSupport.listSettled(out));
   }
 }

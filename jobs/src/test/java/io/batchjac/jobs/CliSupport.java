@@ -223,6 +223,25 @@ final class CliSupport {
     }
   }
 
+  /**
+   * {@link #list} once the background deletion of replaced outputs is done (a replaced output
+   * lingers under a hidden {@code .NAME.old-*} name until then): polls for at most a minute.
+   */
+  static List<String> listSettled(Path dir) throws IOException {
+    long end = System.nanoTime() + 60_000_000_000L;
+    List<String> names = list(dir);
+    while (names.stream().anyMatch(n -> n.startsWith(".") && n.contains(".old-")) && System.nanoTime() < end) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      names = list(dir);
+    }
+    return names;
+  }
+
   static void assertContains(String haystack, String needle, String what) {
     assertTrue(haystack.contains(needle), () -> what + ": expected to contain '" + needle + "' but was: " + haystack);
   }

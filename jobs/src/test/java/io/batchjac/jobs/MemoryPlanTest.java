@@ -55,7 +55,7 @@ class MemoryPlanTest {
         + " x " + n + " per sample); give the JVM more memory (bin/batchjac: BATCHJAC_JAVA_OPTS=-Xmx<size>; "
         + "spark-submit: --driver-memory); run fewer tasks at once (--master local[1])."), line);
     assertFalse(line.contains("Java heap space"), line);
-    assertEquals(List.of(), CliSupport.list(dir), "no output left behind");
+    assertEquals(List.of(), CliSupport.listSettled(dir), "no output left behind");
   }
 
   @Test

@@ -116,7 +116,7 @@ class ParquetOutputTest {
       assertVector(rows.get(b), 1, f.data(), 8 * b, 8, "value of sample " + b);
       assertMatrix(rows.get(b), 2, j.data(), 8 * 16 * b, 8, 16, "jacobian of sample " + b);
     }
-    assertEquals(List.of("J.parquet", "x.npy"), CliSupport.list(dir), "no temporary directory left");
+    assertEquals(List.of("J.parquet", "x.npy"), CliSupport.listSettled(dir), "no temporary directory left");
   }
 
   @Test
@@ -207,7 +207,7 @@ class ParquetOutputTest {
     CliSupport.assertContains(again.err(), "already exists", "stderr");
     cli("eval", "--spec", spec("mlp.fn"), "--input", in, "--output", out, "--overwrite", "--master", "local[2]").ok();
     readRows(out, B, "id", "value");
-    assertEquals(List.of("f.parquet", "x.npy"), CliSupport.list(dir));
+    assertEquals(List.of("f.parquet", "x.npy"), CliSupport.listSettled(dir));
   }
 
   /** Asserts a flat row-major column is the Fortran (r, c) block at {@code offset}: element (i, j) at i * c + j. */
@@ -252,7 +252,7 @@ class ParquetOutputTest {
     spark.read().parquet(out.toString()).createOrReplaceTempView("flat_j");
     double viaSql = spark.sql("SELECT element_at(jacobian, 3 * 16 + 5 + 1) FROM flat_j WHERE id = 7").first().getDouble(0);
     assertEquals(Double.doubleToRawLongBits(j.data()[8 * 16 * 7 + 3 + 8 * 5]), Double.doubleToRawLongBits(viaSql));
-    assertEquals(List.of("J.parquet", "x.npy"), CliSupport.list(dir), "no temporary directory left");
+    assertEquals(List.of("J.parquet", "x.npy"), CliSupport.listSettled(dir), "no temporary directory left");
   }
 
   @Test

@@ -88,7 +88,7 @@ class ReduceCliTest {
     String line = last.out().strip();
     assertContains(line, "jacobian: 40,000 samples in ", "the summary line");
     assertContains(line, "-> " + dir.resolve("mean-p0.npy") + " (8, 16) float64, Fortran order: the mean over the batch, 4 partitions, blocks of 4096 samples", "the summary line");
-    assertEquals(List.of("mean-p0.npy", "mean-p1.npy", "mean-p3.npy", "mean-p8.npy"), CliSupport.list(dir));
+    assertEquals(List.of("mean-p0.npy", "mean-p1.npy", "mean-p3.npy", "mean-p8.npy"), CliSupport.listSettled(dir));
   }
 
   /** The unreduced .npy output summed over its last (batch) axis. */
@@ -211,7 +211,7 @@ class ReduceCliTest {
     assertEquals(1, r.status(), r::toString);
     assertEquals(List.of("batchjac: error: --reduce mean over 0 samples is undefined: give at least one sample (or --reduce sum)"),
         r.errLines());
-    assertEquals(List.of("zero.npy"), CliSupport.list(dir), "no output left by the failure");
+    assertEquals(List.of("zero.npy"), CliSupport.listSettled(dir), "no output left by the failure");
   }
 
   @Test
@@ -223,7 +223,7 @@ class ReduceCliTest {
         "the first stderr line");
     assertContains(r.err(), "Usage:", "stderr");
     assertFalse(r.err().contains("\tat "), r::toString);
-    assertTrue(CliSupport.list(dir).isEmpty(), "no output");
+    assertTrue(CliSupport.listSettled(dir).isEmpty(), "no output");
     CliSupport.Run bench = cli("bench", "--spec", spec("mlp.fn"), "--batch", 10, "--reduce", "avg");
     assertEquals(2, bench.status(), bench::toString);
     assertContains(bench.errLines().get(0), "unknown reduction 'avg'", "bench's first stderr line");

@@ -112,7 +112,7 @@ class SensitivityCliTest {
     assertContains(lines.get(0), "y: Var(f) = ", "the table's heading");
     assertTrue(lines.get(2).matches("\\s+1\\s+x\\[1\\]\\s+uniform.*"), lines.get(2));
     assertContains(lines.get(lines.size() - 1), "sensitivity: 200,000 samples in ", "the closing line");
-    assertEquals(List.of("ish"), CliSupport.list(dir), "no temporary directory left beside the output");
+    assertEquals(List.of("ish"), CliSupport.listSettled(dir), "no temporary directory left beside the output");
   }
 
   @Test
@@ -208,10 +208,10 @@ class SensitivityCliTest {
     CliSupport.Run r = run("--spec", spec("ishigami.fn"), "--samples", 1000, "--output", out);
     assertEquals(1, r.status(), r::toString);
     assertEquals(List.of("batchjac: error: --output " + out + " already exists (use --overwrite to replace it)"), r.errLines());
-    assertEquals(List.of("keep.txt"), CliSupport.list(out));
+    assertEquals(List.of("keep.txt"), CliSupport.listSettled(out));
     run("--spec", spec("ishigami.fn"), "--samples", 1000, "--output", out, "--overwrite").ok();
-    assertEquals(List.of("bars-y.png", "heatmap.png", "sensitivity.csv", "sensitivity.json"), CliSupport.list(out));
-    assertEquals(List.of("taken"), CliSupport.list(dir), "nothing else left beside the output");
+    assertEquals(List.of("bars-y.png", "heatmap.png", "sensitivity.csv", "sensitivity.json"), CliSupport.listSettled(out));
+    assertEquals(List.of("taken"), CliSupport.listSettled(dir), "nothing else left beside the output");
   }
 
   @Test
@@ -250,7 +250,7 @@ class SensitivityCliTest {
     assertEquals(2, usage.status(), usage::toString);
     assertContains(usage.err(), "Missing required option: '--output=DIR'", "the usage error");
     assertFalse(usage.err().contains("\tat "));
-    assertEquals(List.of("bad.fn", "wide.npy", "x.txt"), CliSupport.list(dir), "no output and no temporary directory");
+    assertEquals(List.of("bad.fn", "wide.npy", "x.txt"), CliSupport.listSettled(dir), "no output and no temporary directory");
   }
 
   @Test

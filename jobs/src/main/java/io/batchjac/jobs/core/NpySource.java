@@ -75,11 +75,20 @@ public final class NpySource implements BatchSource {
 
   @Override
   public double[] rows(long b0, int count) throws IOException {
+    return file().read(b0 * width, count * width);
+  }
+
+  @Override
+  public void rows(long b0, int count, double[] out) throws IOException {
+    file().read(b0 * width, count * width, out, 0);
+  }
+
+  private NpyFile file() throws IOException {
     NpyFile f = file;
     if (f == null) {
       f = NpyFile.open(Path.of(path));
       file = f;
     }
-    return f.read(b0 * width, count * width);
+    return f;
   }
 }

@@ -146,8 +146,8 @@ public final class PartitionTask implements Serializable {
   /** The most values of a sub-block of 32 samples or fewer (64 MiB). */
   static final long MAX_SUB_BLOCK_VALUES = 8L << 20;
 
-  /** Each executor thread's result and value buffers, reused by its direct-mode tasks. */
-  private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[2][0]);
+  /** Each executor thread's result, value and input buffers, reused by its direct-mode tasks. */
+  private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][0]);
 
   /** Thread {@code which}'s reused buffer of at least {@code length} values. */
   private static double[] buffer(int which, long length) {
@@ -161,7 +161,8 @@ public final class PartitionTask implements Serializable {
 
   /**
    * Direct mode: computes {@code [b0, b0 + count)} sub-block by sub-block (about 1 MiB of result
-   * each, into reused buffers: no per-task result array, no fresh pages faulted in per task) and
+   * each, from and into reused buffers: no per-task input or result array, no fresh pages faulted
+   * in per task) and
    * hands each to the sink's part, committed at the end. {@code rows} are the inputs when given
    * (tables), else read from the source per sub-block. The results are the same bits as one call
    * over the whole range: the engine's result for a sample does not depend on the batch it is
@@ -177,10 +178,15 @@ public final class PartitionTask implements Serializable {
     int most = Math.min(sub, Math.max(count, 1));
     double[] out = buffer(0, (long) per * most);
     double[] vals = values ? buffer(1, (long) eval.outPerSample() * most) : null;
+    double[] x = buffer(2, (long) n * most);
     try (BlockSink.Part part = sink.open(b0, count)) {
       for (int s = 0; s < count; s += sub) {
         int len = Math.min(sub, count - s);
-        double[] x = rows == null ? input.rows(b0 + s, len) : java.util.Arrays.copyOfRange(rows, s * n, (s + len) * n);
+        if (rows == null) {
+          input.rows(b0 + s, len, x);
+        } else {
+          System.arraycopy(rows, s * n, x, 0, len * n);
+        }
         double[] e = extra == null ? null : extra.rows(b0 + s, len);
         prepared.runInto(ONE_THREAD, x, n, e, len, out);
         if (values) {

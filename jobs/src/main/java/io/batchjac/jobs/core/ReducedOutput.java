@@ -6,7 +6,6 @@ import io.batchjac.engine.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
 import org.apache.spark.sql.Row;
@@ -46,11 +45,7 @@ final class ReducedOutput {
     Path temp = abs.getParent().resolve("." + abs.getFileName() + ".tmp-" + UUID.randomUUID());
     try {
       Npy.write(temp, result);
-      if (overwrite) {
-        Files.move(temp, abs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-      } else {
-        Files.move(temp, abs, StandardCopyOption.ATOMIC_MOVE);
-      }
+      OutputReplacement.replace(temp, abs, overwrite);
     } finally {
       Files.deleteIfExists(temp);
     }

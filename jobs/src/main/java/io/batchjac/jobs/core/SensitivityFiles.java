@@ -54,7 +54,10 @@ final class SensitivityFiles {
     }
   }
 
-  /** Renames {@code temp} to {@code dir}; an existing {@code dir} is replaced only when asked. */
+  /**
+   * Renames {@code temp} to {@code dir}; an existing {@code dir} is replaced only when asked (and
+   * deleted in the background, see {@link OutputReplacement}).
+   */
   private static void commit(Path temp, Path dir, boolean overwrite, Path asGiven) throws IOException {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       try {
@@ -67,15 +70,7 @@ final class SensitivityFiles {
     if (!overwrite) {
       throw new IllegalArgumentException("--output " + asGiven + " already exists (use --overwrite to replace it)");
     }
-    Path old = dir.resolveSibling("." + dir.getFileName() + ".old-" + System.nanoTime());
-    Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-    try {
-      Files.move(temp, dir, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      Files.move(old, dir, StandardCopyOption.ATOMIC_MOVE);
-      throw e;
-    }
-    deleteTree(old);
+    OutputReplacement.replace(temp, dir, true);
   }
 
   static void deleteTree(Path p) throws IOException {
