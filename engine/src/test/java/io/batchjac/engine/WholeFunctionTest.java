@@ -143,6 +143,12 @@ class WholeFunctionTest {
     int batch = 6;
     Tensor x = GradCheck.batch(batch, 8, new Sampler(f, 2024).draw(0, batch));
     double[] xd = x.data();
+    double[] into = new double[3 * 8 + 5];
+    java.util.Arrays.fill(into, Double.NaN);
+    new Sampler(f, 2024).draw(2, 3, into); // samples 2..4 into a buffer: the same draws, the rest untouched
+    org.junit.jupiter.api.Assertions.assertArrayEquals(java.util.Arrays.copyOfRange(xd, 2 * 8, 5 * 8),
+        java.util.Arrays.copyOf(into, 3 * 8), 0.0);
+    org.junit.jupiter.api.Assertions.assertTrue(Double.isNaN(into[3 * 8]));
     for (int b = 0; b < batch; b++) {
       for (int i = 0; i < 8; i++) {
         double v = xd[b * 8 + i];

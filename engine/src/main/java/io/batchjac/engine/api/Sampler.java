@@ -34,8 +34,14 @@ public final class Sampler {
 
   /** Samples {@code [b0, b0 + count)} as C-order rows, {@code width()} values each. */
   public double[] draw(long b0, int count) {
+    double[] out = new double[count * perValue.length];
+    draw(b0, count, out);
+    return out;
+  }
+
+  /** As {@link #draw(long, int)}, into the first {@code count * width()} values of {@code out}. */
+  public void draw(long b0, int count, double[] out) {
     int n = perValue.length;
-    double[] out = new double[count * n];
     for (int s = 0; s < count; s++) {
       long b = b0 + s;
       for (int j = 0; j < n; j++) {
@@ -50,7 +56,6 @@ public final class Sampler {
         out[s * n + j] = d.transform(u1, z);
       }
     }
-    return out;
   }
 
   /** A uniform double in the open interval (0, 1) from 53 random bits. */

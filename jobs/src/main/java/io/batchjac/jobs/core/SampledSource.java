@@ -13,6 +13,8 @@ public final class SampledSource implements BatchSource {
   private final long batch;
   private final long seed;
   private final int width;
+  /** The sampler, made once per deserialized copy: a task draws block after block. */
+  private transient Sampler sampler;
 
   public SampledSource(SpecBundle spec, long batch, long seed) {
     this.spec = spec;
@@ -33,6 +35,20 @@ public final class SampledSource implements BatchSource {
 
   @Override
   public double[] rows(long b0, int count) {
-    return new Sampler(spec.graph(), seed).draw(b0, count);
+    return sampler().draw(b0, count);
+  }
+
+  @Override
+  public void rows(long b0, int count, double[] out) {
+    sampler().draw(b0, count, out);
+  }
+
+  private Sampler sampler() {
+    Sampler s = sampler;
+    if (s == null) {
+      s = new Sampler(spec.graph(), seed);
+      sampler = s;
+    }
+    return s;
   }
 }
