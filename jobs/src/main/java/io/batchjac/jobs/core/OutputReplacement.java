@@ -5,10 +5,12 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Comparator;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Puts a finished output (a temporary file or directory beside the target) in place of the target,
@@ -55,6 +57,7 @@ final class OutputReplacement {
       Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
       return;
     }
+    deleteLeftovers(target); // before the new hidden name exists: it is queued below, once
     Path aside = target.resolveSibling("." + target.getFileName() + OLD + UUID.randomUUID());
     if (Files.isRegularFile(target, LinkOption.NOFOLLOW_LINKS)) {
       boolean linked = link(aside, target);
@@ -79,7 +82,6 @@ final class OutputReplacement {
       }
       deleteLater(aside);
     }
-    deleteLeftovers(target);
   }
 
   /** A second hard link {@code aside} to {@code target}; false where the file system has none. */
@@ -105,13 +107,23 @@ final class OutputReplacement {
   private static void deleteLater(Path p) {
     DELETER.execute(() -> {
       try {
-        if (Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-          ParquetOutput.deleteTree(p);
-        }
+        deleteTree(p);
       } catch (IOException | RuntimeException e) {
         System.err.println("batchjac: could not delete the replaced output " + p + ": " + e.getMessage());
       }
     });
+  }
+
+  /** Deletes {@code p} and everything under it (nothing when it does not exist). */
+  static void deleteTree(Path p) throws IOException {
+    if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
+      return;
+    }
+    try (Stream<Path> all = Files.walk(p)) {
+      for (Path q : all.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(q);
+      }
+    }
   }
 
   /** Waits until the deletions queued so far are done (at most {@code timeout}). */

@@ -3,7 +3,6 @@ package io.batchjac.jobs.core;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -86,7 +85,7 @@ final class ParquetOutput {
       OutputReplacement.replace(temp, abs, overwrite);
     } finally {
       if (Files.exists(temp)) {
-        deleteTree(temp);
+        OutputReplacement.deleteTree(temp);
       }
     }
   }
@@ -96,14 +95,6 @@ final class ParquetOutput {
     try (Stream<Path> s = Files.list(dir)) {
       for (Path p : s.filter(q -> q.getFileName().toString().startsWith(".")).toList()) {
         Files.deleteIfExists(p);
-      }
-    }
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    try (Stream<Path> s = Files.walk(p)) {
-      for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
       }
     }
   }

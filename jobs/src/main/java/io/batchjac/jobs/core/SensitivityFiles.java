@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * The output directory of a sensitivity analysis: {@code sensitivity.json}
@@ -49,7 +47,7 @@ final class SensitivityFiles {
       done = true;
     } finally {
       if (!done) {
-        deleteTree(temp);
+        OutputReplacement.deleteTree(temp);
       }
     }
   }
@@ -71,16 +69,5 @@ final class SensitivityFiles {
       throw new IllegalArgumentException("--output " + asGiven + " already exists (use --overwrite to replace it)");
     }
     OutputReplacement.replace(temp, dir, true);
-  }
-
-  static void deleteTree(Path p) throws IOException {
-    if (!Files.exists(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    try (Stream<Path> all = Files.walk(p)) {
-      for (Path q : all.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(q);
-      }
-    }
   }
 }
