@@ -195,6 +195,96 @@ class DerivativeTransformerTest extends JavaDataFrameSuiteBase {
     }
   }
 
+  /**
+   * The output rows are built from the input rows' bytes (ResultRows): every column of every type
+   * comes through unchanged beside the result, with more than 64 columns (the null bit set grows by
+   * a word when the result is appended), strings, large decimals (null ones keep an offset in
+   * Spark's layout), nested arrays, maps, structs and binary values, null or not.
+   */
+  @Test
+  void columnsOfEveryTypeComeThroughBesideTheResult() {
+    int fillers = 55; // 7 + 55 + x + its cast = 64 columns: appending the result adds a bit-set word
+    StructType schema = new StructType()
+        .add("id", DataTypes.IntegerType)
+        .add("s", DataTypes.StringType)
+        .add("big", DataTypes.createDecimalType(30, 4))
+        .add("nested", DataTypes.createArrayType(DataTypes.createArrayType(DataTypes.IntegerType)))
+        .add("m", DataTypes.createMapType(DataTypes.StringType, DataTypes.LongType))
+        .add("st", new StructType().add("a", DataTypes.DoubleType).add("b", DataTypes.StringType))
+        .add("bin", DataTypes.BinaryType);
+    for (int f = 0; f < fillers; f++) {
+      schema = schema.add("f" + f, f % 2 == 0 ? DataTypes.LongType : DataTypes.StringType);
+    }
+    schema = schema.add("x", DataTypes.createArrayType(DataTypes.FloatType)); // cast to array<double>: one more column
+    List<Row> rows = new ArrayList<>();
+    Random r = new Random(SEED);
+    for (int i = 0; i < ROWS; i++) {
+      Object[] v = new Object[schema.fields().length];
+      v[0] = i;
+      v[1] = i % 4 == 0 ? null : "row " + i + " \u00e9";
+      v[2] = i % 3 == 0 ? null : new java.math.BigDecimal("12345678901234567890.1234").add(java.math.BigDecimal.valueOf(i));
+      v[3] = i % 5 == 0 ? null : List.of(List.of(i, i + 1), List.of());
+      v[4] = i % 6 == 0 ? null : java.util.Map.of("k" + i, (long) i);
+      v[5] = i % 7 == 0 ? null : RowFactory.create(i * 0.5, "b" + i);
+      v[6] = i % 2 == 0 ? null : new byte[] {(byte) i, 2, 3};
+      for (int f = 0; f < fillers; f++) {
+        v[7 + f] = (i + f) % 9 == 0 ? null : f % 2 == 0 ? (Object) (long) (i * 100 + f) : "s" + f + "-" + i;
+      }
+      v[v.length - 1] = i == 4 || i == 11 ? null : new Float[] {(float) r.nextGaussian(), (float) r.nextGaussian()};
+      rows.add(RowFactory.create(v));
+    }
+    Dataset<Row> df = spark().createDataFrame(rows, schema).repartition(2);
+    String spec = "input x[2]; output y = [x[0] * x[1], sin(x[0]), x[1] ^ 2]";
+    Dataset<Row> out = new DerivativeTransformer().setSpec(spec).setInputCol("x").setOutputCol("jac").setBatchSize(5)
+        .transform(new DerivativeTransformer().setSpec(TestSupport.SCALAR).setInputCol("x").setOutputCol("grad")
+            .setMode("gradient").setBatchSize(3).transform(df));
+    List<Row> got = byId(out);
+    assertEquals(ROWS, got.size());
+    int n = schema.fields().length;
+    for (Row row : got) {
+      int i = row.getInt(0);
+      Row in = rows.get(i);
+      for (int c = 0; c < n; c++) {
+        Object want = in.get(c);
+        Object have = row.get(c);
+        if (want instanceof byte[] w) {
+          Assertions.assertArrayEquals(w, (byte[]) have, "row " + i + " column " + schema.fields()[c].name());
+        } else if (want instanceof Object[] || want instanceof List<?>) {
+          assertEquals(deepList(want), deepList(have), "row " + i + " column " + schema.fields()[c].name());
+        } else if (want instanceof java.util.Map<?, ?> w) {
+          assertEquals(w, scala.jdk.javaapi.CollectionConverters.asJava((scala.collection.Map<?, ?>) have), "row " + i + " map");
+        } else {
+          assertEquals(want, have, "row " + i + " column " + schema.fields()[c].name());
+        }
+      }
+      assertEquals(n + 2, row.length());
+      if (i == 4 || i == 11) {
+        Assertions.assertTrue(row.isNullAt(n) && row.isNullAt(n + 1), "null results where x is null, row " + i);
+        continue;
+      }
+      Float[] xf = (Float[]) in.get(n - 1);
+      double x0 = xf[0];
+      double x1 = xf[1];
+      assertClose(new double[] {Math.cos(x1), -x0 * Math.sin(x1)}, vector(row.get(n)), TOL, "gradient " + i);
+      assertClose(new double[][] {{x1, x0}, {Math.cos(x0), 0}, {0, 2 * x1}}, matrix(row.get(n + 1)), TOL, "jacobian " + i);
+    }
+  }
+
+  /** An array value (a java List, an Object[] or a Scala Seq, nested or not) as nested java Lists. */
+  private static Object deepList(Object v) {
+    List<?> l = v instanceof Object[] o ? List.of(o)
+        : v instanceof scala.collection.Seq<?> q ? scala.jdk.javaapi.CollectionConverters.asJava(q)
+        : v instanceof List<?> j ? j : null;
+    if (l == null) {
+      return v;
+    }
+    List<Object> out = new ArrayList<>();
+    for (Object e : l) {
+      out.add(deepList(e));
+    }
+    return out;
+  }
+
   @Test
   void operationsAreCompiledOncePerSpecAndOperationWhateverTheBatchesAndPartitions() {
     String spec = "input x[16]; output sum(sin(x)) * 1.2345; # caching test";
