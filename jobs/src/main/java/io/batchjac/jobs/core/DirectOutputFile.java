@@ -11,7 +11,7 @@ import org.apache.parquet.io.PositionOutputStream;
  * A local file for parquet-hadoop's {@code ParquetFileWriter} (in place of its
  * {@code LocalOutputFile}) whose stream writes with direct I/O on a background thread: the bytes
  * are staged in aligned 1 MiB buffers, each full one is written with {@code O_DIRECT} while the
- * task goes on encoding, and at {@link Stream#close()} the last partial buffer's whole blocks
+ * caller fills the next, and at {@link Stream#close()} the last partial buffer's whole blocks
  * directly and its tail through the page cache ({@link DirectStaging}). Where direct I/O is off or
  * refused, the same buffers are written through the page cache on the caller's thread. Why: see
  * {@link DirectFileWriter}.

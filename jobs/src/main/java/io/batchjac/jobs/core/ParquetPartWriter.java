@@ -32,7 +32,9 @@ import org.apache.parquet.schema.MessageType;
  * <p>Atomic: the file is written under a hidden temporary name (leading {@code .}, which Spark's
  * and pyarrow's readers skip) and renamed to its final name by {@link #commit}; {@link #close}
  * without a commit deletes it (after the write in flight has ended). The bytes go to the file
- * with direct I/O on a background thread while the task encodes ({@link DirectOutputFile}).
+ * with direct I/O, 1 MiB at a time on a background thread ({@link DirectOutputFile}); since a row
+ * group's pages are held in memory until it ends, each row group (for parts below 128 MiB, the
+ * whole part) is written in one burst.
  */
 final class ParquetPartWriter implements AutoCloseable {
   /** Row groups are cut at about this many buffered (compressed) bytes, Spark's default block size. */
