@@ -13,7 +13,6 @@ import org.apache.parquet.hadoop.CodecFactory;
 import org.apache.parquet.hadoop.ColumnChunkPageWriteStore;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.schema.MessageType;
 
 /**
@@ -32,7 +31,10 @@ import org.apache.parquet.schema.MessageType;
  *
  * <p>Atomic: the file is written under a hidden temporary name (leading {@code .}, which Spark's
  * and pyarrow's readers skip) and renamed to its final name by {@link #commit}; {@link #close}
- * without a commit deletes it.
+ * without a commit deletes it (after the write in flight has ended). The bytes go to the file
+ * with direct I/O, 1 MiB at a time on a background thread ({@link DirectOutputFile}); since a row
+ * group's pages are held in memory until it ends, each row group (for parts below 128 MiB, the
+ * whole part) is written in one burst.
  */
 final class ParquetPartWriter implements AutoCloseable {
   /** Row groups are cut at about this many buffered (compressed) bytes, Spark's default block size. */
@@ -47,6 +49,8 @@ final class ParquetPartWriter implements AutoCloseable {
   private final ParquetRows rows;
   private final Path temp;
   private final Path target;
+  /** The temporary file, written with direct I/O on a background thread. */
+  private final DirectOutputFile out;
   private final ParquetFileWriter file;
   private final MessageType type;
   /** Snappy compressors: one factory per writer, since a factory's compressor is not thread-safe. */
@@ -62,7 +66,8 @@ final class ParquetPartWriter implements AutoCloseable {
     this.target = target;
     this.temp = target.resolveSibling("." + target.getFileName() + ".tmp-" + java.util.UUID.randomUUID());
     this.type = rows.messageType();
-    this.file = new ParquetFileWriter(new LocalOutputFile(temp), type, ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES,
+    this.out = new DirectOutputFile(temp);
+    this.file = new ParquetFileWriter(out, type, ParquetFileWriter.Mode.CREATE, ROW_GROUP_BYTES,
         0, PROPERTIES.getColumnIndexTruncateLength(), PROPERTIES.getStatisticsTruncateLength(),
         PROPERTIES.getPageWriteChecksumEnabled());
     file.start();
@@ -132,7 +137,11 @@ final class ParquetPartWriter implements AutoCloseable {
         file.close(); // closes the stream without a footer (unless parquet-hadoop aborted it itself)
         codecs.release();
       } finally {
-        Files.deleteIfExists(temp);
+        try {
+          out.closeStream(); // after an abort: waits for the write in flight before the delete
+        } finally {
+          Files.deleteIfExists(temp);
+        }
       }
     }
   }
