@@ -9,19 +9,20 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.catalyst.util.GenericArrayData;
+import org.apache.spark.unsafe.Platform;
 
 /**
  * One partition of {@link DerivativeTransformer}, on Spark's internal rows (no conversion to
  * {@code Row}, no boxed elements): reads rows lazily, gathers up to {@code batchSize} of them
  * (fewer when one row's result is large: at most {@link #MAX_RESULT_DOUBLES} result values per
  * batch), runs the engine once for the batch on this task's thread and returns each row with the
- * result appended ({@link ResultRows}: the output row is laid out when its input row is read, and
- * the result's values are written into it after the engine has run). Rows whose input (or
- * tangent) is null are left out of the batch and get a null result.
+ * result appended. Rows whose input (or tangent) is null are left out of the batch and get a
+ * null result.
  *
  * <p>The input and tangent are read from the {@code array<double>} columns {@code xCol} and
  * {@code tCol}: the user's columns when they are {@code array<double>}, else casts of them that
@@ -34,14 +35,11 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
   static final long MAX_RESULT_DOUBLES = 1L << 22;
 
   private final BatchPlan plan;
-  private final StructType input;
   private final int xCol;
   private final int tCol;
 
-  /** Maps rows of schema {@code input}, reading the input (and tangent) from columns {@code xCol} ({@code tCol}, or -1). */
-  BatchMapper(BatchPlan plan, StructType input, int xCol, int tCol) {
+  BatchMapper(BatchPlan plan, int xCol, int tCol) {
     this.plan = plan;
-    this.input = input;
     this.xCol = xCol;
     this.tCol = tCol;
   }
@@ -50,10 +48,8 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
   public Iterator<InternalRow> call(Iterator<InternalRow> rows) {
     CompiledSpec cs = SpecCache.get(plan.source(), plan.safety());
     PreparedOp op = plan.prepared(cs); // compiled once per JVM, run on this task's thread (one Spark task = one core)
-    ResultRows layout = new ResultRows(input, op.outPerSample(), plan.matrixRows(cs));
-    AsUnsafe toUnsafe = new AsUnsafe(input);
     return new Iterator<>() {
-      private final List<UnsafeRow> out = new ArrayList<>();
+      private final List<InternalRow> out = new ArrayList<>();
       private double[] results = new double[0];
       private int next;
 
@@ -67,7 +63,7 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
         if (!rows.hasNext()) {
           return false;
         }
-        results = fill(rows, cs, op, layout, toUnsafe, results, out);
+        results = fill(rows, cs, op, results, out);
         return !out.isEmpty();
       }
 
@@ -86,28 +82,29 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
    * engine writes into {@code results} when it is large enough (the buffer used, kept for the
    * next batch, is returned).
    */
-  private double[] fill(Iterator<InternalRow> rows, CompiledSpec cs, PreparedOp op, ResultRows layout,
-      AsUnsafe toUnsafe, double[] results, List<UnsafeRow> out) {
+  private double[] fill(Iterator<InternalRow> rows, CompiledSpec cs, PreparedOp op, double[] results,
+      List<InternalRow> out) {
     int n = cs.inputSize();
     boolean hasTangent = tCol >= 0;
     int tw = hasTangent ? plan.tangentWidth(cs) : 0;
     int per = op.outPerSample();
+    int matRows = plan.matrixRows(cs);
     int cap = (int) Math.max(1, Math.min(plan.batchSize(), MAX_RESULT_DOUBLES / Math.max(1, per)));
     int initial = Math.min(cap, 1 << 16);
+    List<InternalRow> batch = new ArrayList<>(initial);
     double[] x = new double[initial * n];
     double[] t = hasTangent ? new double[initial * tw] : null;
     boolean[] live = new boolean[initial];
     int b = 0;
-    while (out.size() < cap && rows.hasNext()) {
-      InternalRow next = rows.next();
-      UnsafeRow r = toUnsafe.of(next); // read (and copied by append) before the upstream reuses it
-      int i = out.size();
+    while (batch.size() < cap && rows.hasNext()) {
+      InternalRow r = rows.next().copy(); // the upstream iterator reuses its row
+      int i = batch.size();
+      batch.add(r);
       if (i >= live.length) {
         live = Arrays.copyOf(live, live.length * 2);
       }
       boolean ok = !r.isNullAt(xCol) && (!hasTangent || !r.isNullAt(tCol));
       live[i] = ok;
-      out.add(layout.append(r, ok));
       if (!ok) {
         continue;
       }
@@ -131,13 +128,36 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
       op.runInto(CompiledSpec.ONE_THREAD, x, n, t, b, res); // reads the first b rows of x and t
     }
     int k = 0;
-    for (int i = 0; i < out.size(); i++) {
+    for (int i = 0; i < batch.size(); i++) {
+      Object value = null;
       if (live[i]) {
-        layout.fill(out.get(i), res, k * per);
+        value = matRows > 0 ? matrix(res, k * per, matRows, per / matRows) : vector(res, k * per, per);
         k++;
       }
+      out.add(new JoinedRow(batch.get(i), new GenericInternalRow(new Object[] {value})));
     }
     return res;
+  }
+
+  /** {@code len} values from {@code off} as an {@code array<double>} value (one copy). */
+  private static ArrayData vector(double[] v, int off, int len) {
+    return UnsafeArrayData.fromPrimitiveArray(v, Platform.DOUBLE_ARRAY_OFFSET + off * Double.BYTES, len, Double.BYTES);
+  }
+
+  /**
+   * The batch-last block at {@code off} ({@code rows x cols}, column-major: entry (r, c) at
+   * {@code off + c * rows + r}) as an {@code array<array<double>>} value, row by row.
+   */
+  private static ArrayData matrix(double[] v, int off, int rows, int cols) {
+    Object[] out = new Object[rows];
+    double[] row = new double[cols];
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        row[c] = v[off + c * rows + r];
+      }
+      out[r] = UnsafeArrayData.fromPrimitiveArray(row);
+    }
+    return new GenericArrayData(out);
   }
 
   /** Copies one row's array value into {@code dst}, checking its length and elements. */
@@ -153,27 +173,6 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
             + (j + 1) + " (positions count from 1); use NaN for a missing value, or filter the row out");
       }
       dst[off + j] = a.getDouble(j);
-    }
-  }
-
-  /** Upstream rows as UnsafeRows: themselves when they are (the usual case), else projected (the projection compiled on first need). */
-  private static final class AsUnsafe {
-    private final StructType schema;
-    private UnsafeProjection projection;
-
-    AsUnsafe(StructType schema) {
-      this.schema = schema;
-    }
-
-    /** {@code row} as an UnsafeRow, valid until the next call. */
-    UnsafeRow of(InternalRow row) {
-      if (row instanceof UnsafeRow u) {
-        return u;
-      }
-      if (projection == null) {
-        projection = UnsafeProjection.create(schema);
-      }
-      return projection.apply(row);
     }
   }
 }

@@ -281,7 +281,7 @@ public class DerivativeTransformer extends Transformer implements DefaultParamsW
     int tCol = p.hasTangent() ? readable(df, p.tanName(), cols, HIDDEN_T) : -1;
     Dataset<Row> withCasts = cols.size() == k ? df : df.select(cols.toArray(new Column[0]));
     StructField result = p.outputSchema().fields()[p.outputSchema().fields().length - 1];
-    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts, new BatchMapper(p, withCasts.schema(), xCol, tCol),
+    Dataset<Row> out = SparkInternals.mapInternalRows(withCasts, new BatchMapper(p, xCol, tCol),
         withCasts.schema().add(result));
     return cols.size() == k ? out : out.drop(HIDDEN_X, HIDDEN_T);
   }
