@@ -23,7 +23,7 @@ import org.apache.spark.sql.SparkSession;
  * {@code local[2]} reading them from a {@code .npy} file and writing the {@code .npy} result, the
  * engine on 2 threads holding them in memory. Spark start-up and the first job's warm-up are
  * excluded by a warm-up job; the two sides then run {@code repeats} times each, alternated, each
- * run after {@link #settle()}.
+ * run after {@link Workload#settle()}.
  *
  * <p>Run: {@code benchmarks/job-vs-engine.sh} (adds Spark to the class path and -Xmx1g).
  */
@@ -50,9 +50,9 @@ public final class JobVsEngine {
       run(spark, bundle, input, dir, partitions); // warm-up: Spark's first job, JIT
       engine.batchedJacobian(f, Backend.auto(), x);
       for (int i = 0; i < repeats; i++) { // alternated, each from a settled machine
-        settle();
+        Workload.settle();
         job[i] = run(spark, bundle, input, dir, partitions);
-        settle();
+        Workload.settle();
         long t0 = System.nanoTime();
         engine.batchedJacobian(f, Backend.auto(), x);
         eng[i] = (System.nanoTime() - t0) / 1e9;
@@ -71,21 +71,6 @@ public final class JobVsEngine {
         s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
       }
     }
-  }
-
-  /**
-   * Lets the machine settle before a timed run: the file system writes back what earlier runs
-   * wrote ({@code sync}), then one second of quiet. Without it each run paid for the previous
-   * run's gigabyte on its way to the disk (on these virtual machines the host's writing slows the
-   * guest's cores), and the job's figures moved by 40% from run to run (docs/benchmarks.md).
-   */
-  private static void settle() throws Exception {
-    try {
-      new ProcessBuilder("sync").inheritIO().start().waitFor();
-    } catch (java.io.IOException e) {
-      // no sync command: the quiet second only
-    }
-    Thread.sleep(1000);
   }
 
   private static double run(SparkSession spark, SpecBundle bundle, Path input, Path dir, int partitions)

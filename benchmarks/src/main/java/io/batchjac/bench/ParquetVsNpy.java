@@ -18,7 +18,8 @@ import org.apache.spark.sql.SparkSession;
  * The same derivative job written as {@code .npy}, as nested Parquet and as flat Parquet, in one
  * JVM and one run (issue 14 item 7: Parquet within 2x of {@code .npy}): the MLP Jacobian at B
  * samples read from a {@code .npy} input, {@code local[2]}, the three outputs alternating round by
- * round (the order rotates each round); a warm-up round excludes Spark's start-up and the JIT.
+ * round (the order rotates each round), each run after {@link Workload#settle()}; a warm-up round
+ * excludes Spark's start-up and the JIT.
  * Prints every time, then best and median per output and the ratios to {@code .npy}.
  *
  * <p>Run: {@code benchmarks/parquet-vs-npy.sh [B] [rounds]}.
@@ -47,6 +48,7 @@ public final class ParquetVsNpy {
       for (int r = 0; r < rounds; r++) {
         for (int i = 0; i < OUTPUTS.length; i++) {
           int k = (i + r) % OUTPUTS.length;
+          Workload.settle();
           t[k][r] = run(spark, bundle, input, dir, k);
           System.out.printf(Locale.ROOT, "round %d %-15s %.2f s%n", r + 1, OUTPUTS[k], t[k][r]);
         }

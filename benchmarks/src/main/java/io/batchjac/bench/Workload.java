@@ -91,4 +91,19 @@ public final class Workload {
     }
     return d;
   }
+
+  /**
+   * Lets the machine settle before a timed run: the file system writes back what earlier runs
+   * wrote ({@code sync}), then one second of quiet. Without it each run paid for the previous
+   * run's gigabyte on its way to the disk (on these virtual machines the host's writing slows the
+   * guest's cores), and the job's figures moved by 40% from run to run (docs/benchmarks.md).
+   */
+  public static void settle() throws InterruptedException {
+    try {
+      new ProcessBuilder("sync").inheritIO().start().waitFor();
+    } catch (java.io.IOException e) {
+      // no sync command: the quiet second only
+    }
+    Thread.sleep(1000);
+  }
 }
