@@ -6,14 +6,16 @@ package io.batchjac.engine.math;
  * {@code abs}) in short loops over tiles whose arrays are all indexed from 0. {@link Math#sin},
  * {@link Math#cos} and a tanh built on {@link Math#exp} are scalar calls of 7-10 ns per value on
  * this project's machine; these kernels cost about 2.2 ns (sin or cos), 3.5 ns (both,
- * {@link #sinCos}) and 2.0-2.2 ns (tanh, measured on AMD Zen 5 on 256-value tiles; 3.6 ns there
- * before its exact scaling by 2^k was built from exponent bits, see {@link #scaleByPowerOfTwo}).
- * exp and sigmoid share tanh's reduction, polynomial and scaling: on 256-value tiles of values in
- * [-10, 10] or [-2, 2], 1.8-1.9 ns a value for exp against 3.4-3.7 ns for a loop of
- * {@link Math#exp} (an intrinsic), and 2.4-2.5 ns for sigmoid against 4.0-4.4 ns for the earlier
- * {@code x >= 0 ? 1 / (1 + Math.exp(-x)) : e / (1 + e)} (a simple warmed-up loop, 256-value
- * tiles, old and new alternated in one JVM, best of 25 rounds after 15 of warm-up, three JVMs,
- * 2026-12-06, at load average 3 on 2 cores; tanh measured 2.0-2.2 ns in the same runs). log
+ * {@link #sinCos}) and 1.7-1.8 ns (tanh, measured on AMD Zen 5 on 256-value tiles; 2.0-2.2 ns
+ * there before 2^k came from the bits of the rounding sum, 3.6 ns before it was built from
+ * exponent bits at all, see {@link #scaleByPowerOfTwo}). exp and sigmoid share tanh's reduction,
+ * polynomial and scaling: on 256-value tiles of values in [-10, 10] or [-2, 2], 1.8-1.9 ns a value
+ * for exp against 3.4-3.7 ns for a loop of {@link Math#exp} (an intrinsic), and 2.4-2.5 ns for
+ * sigmoid against 4.0-4.4 ns for the earlier {@code x >= 0 ? 1 / (1 + Math.exp(-x)) : e / (1 + e)}
+ * (a simple warmed-up loop, 256-value tiles, old and new alternated in one JVM, best of 25 rounds
+ * after 15 of warm-up, three JVMs, 2026-12-06, at load average 3 on 2 cores; tanh measured
+ * 2.0-2.2 ns in the same runs); since the rounding sum, 1.46-1.50 ns (exp) and 2.13-2.28 ns
+ * (sigmoid) against 1.68-1.72 and 2.37-2.38 ns before (normal values, alternated, 2026-12-07). log
  * (fdlibm's algorithm without branches) costs 3.2-3.3 ns a value against 5.1-5.3 ns for a loop of
  * {@link Math#log} (an intrinsic; the same kind of loop, values in [1e-3, 1e3], three JVMs).
  *
