@@ -146,8 +146,8 @@ public final class PartitionTask implements Serializable {
   /** The most values of a sub-block of 32 samples or fewer (64 MiB). */
   static final long MAX_SUB_BLOCK_VALUES = 8L << 20;
 
-  /** Each executor thread's result, value and input buffers, reused by its direct-mode tasks. */
-  private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[3][0]);
+  /** Each executor thread's result, value, input and extra-input buffers, reused by its direct-mode tasks. */
+  private static final ThreadLocal<double[][]> BUFFERS = ThreadLocal.withInitial(() -> new double[4][0]);
 
   /** Thread {@code which}'s reused buffer of at least {@code length} values. */
   private static double[] buffer(int which, long length) {
@@ -179,6 +179,7 @@ public final class PartitionTask implements Serializable {
     double[] out = buffer(0, (long) per * most);
     double[] vals = values ? buffer(1, (long) eval.outPerSample() * most) : null;
     double[] x = buffer(2, (long) n * most);
+    double[] e = extra == null ? null : buffer(3, (long) extra.width() * most);
     try (BlockSink.Part part = sink.open(b0, count)) {
       for (int s = 0; s < count; s += sub) {
         int len = Math.min(sub, count - s);
@@ -187,7 +188,9 @@ public final class PartitionTask implements Serializable {
         } else {
           System.arraycopy(rows, s * n, x, 0, len * n);
         }
-        double[] e = extra == null ? null : extra.rows(b0 + s, len);
+        if (extra != null) {
+          extra.rows(b0 + s, len, e);
+        }
         prepared.runInto(ONE_THREAD, x, n, e, len, out);
         if (values) {
           eval.runInto(ONE_THREAD, x, n, null, len, vals);
