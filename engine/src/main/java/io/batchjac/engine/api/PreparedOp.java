@@ -48,9 +48,37 @@ public final class PreparedOp {
   /** When runs use row programs: {@code batchjac.rowcode} = auto, off or always. */
   private enum RowMode { AUTO, OFF, ALWAYS }
 
+  /**
+   * Builds an operation's passes: without f's values, or with them as extra outputs of the first
+   * pass ({@link DerivativeGraph#values()}).
+   */
+  @FunctionalInterface
+  private interface Recipe {
+    List<Pass> passes(boolean withValues);
+  }
+
   private final List<Pass> passes;
   private final int outPerSample;
   private final int extraWidth;
+  /** The function differentiated (its values are what {@link #runInto(Executor, double[], int, double[], int, double[], double[])} adds). */
+  private final Graph f;
+  /** How to compile this operation again with f's values in its first pass; null where it cannot (hessian, evaluate). */
+  private final Recipe recipe;
+  /** In the values variant ({@link #withValues}): the operation without values; else null. */
+  private final PreparedOp base;
+  /**
+   * Whether runs that also want f's values get them from this operation's own pass (true: jvp, vjp,
+   * jacobian and gradient in the interpreter) or from a separate evaluation of f (false: hessian,
+   * evaluate, row programs). Compiles the operation with values if not done yet.
+   */
+  public boolean valuesFromOwnPass() {
+    return withValues().separateValues == null;
+  }
+
+  /** This operation with f's values alongside, once a run asked for them (compiled on first use). */
+  private volatile PreparedOp valuesVariant;
+  /** In a values variant that evaluates f by itself (no recipe, or row programs): that evaluation. */
+  private final PreparedOp separateValues;
   private final long gemmFlopsPerSample;
   /**
    * True when runs use row programs: {@code batchjac.rowcode} is always, or auto and every pass's
@@ -65,7 +93,20 @@ public final class PreparedOp {
   /** Per pass, its row program or null; null until a run first needs them. */
   private volatile RowProgram[] rowPrograms;
 
-  private PreparedOp(List<Pass> passes, int outPerSample, int extraWidth) {
+  private PreparedOp(Graph f, Recipe recipe, int outPerSample, int extraWidth) {
+    this(f, recipe, recipe.passes(false), outPerSample, extraWidth, null, null);
+  }
+
+  private PreparedOp(Graph f, List<Pass> passes, int outPerSample, int extraWidth) {
+    this(f, null, passes, outPerSample, extraWidth, null, null);
+  }
+
+  private PreparedOp(Graph f, Recipe recipe, List<Pass> passes, int outPerSample, int extraWidth, PreparedOp base,
+      PreparedOp separateValues) {
+    this.f = f;
+    this.recipe = recipe;
+    this.base = base;
+    this.separateValues = separateValues;
     this.passes = passes;
     this.outPerSample = outPerSample;
     this.extraWidth = extraWidth;
@@ -74,7 +115,9 @@ public final class PreparedOp {
       closedForm &= p.plan() == null || p.plan().maxSampleSize() <= ROW_MAX_SIZE;
     }
     RowMode mode = rowMode();
-    this.useRows = mode == RowMode.ALWAYS || (mode == RowMode.AUTO && closedForm);
+    // row programs write one array: a variant with f's values in its passes keeps the interpreter
+    boolean valuesInPasses = base != null && separateValues == null;
+    this.useRows = !valuesInPasses && (mode == RowMode.ALWAYS || (mode == RowMode.AUTO && closedForm));
     long flops = 0;
     for (Pass p : passes) {
       flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
@@ -138,21 +181,22 @@ public final class PreparedOp {
   public static PreparedOp evaluate(Graph f) {
     int m = f.outputSize();
     DerivativeGraph g = DerivativeGraph.identity(f);
-    return new PreparedOp(List.of(rows(g, 0, m)), m, 0);
+    return new PreparedOp(f, List.of(rows(g, 0, m)), m, 0);
   }
 
   /** J u per sample, forward mode: (M, B); u has N values per sample. */
   public static PreparedOp jvp(Graph f, Engine.Wrt wrt) {
     List<Node> leaves = wrt.leaves(f);
     int m = f.outputSize();
-    return new PreparedOp(List.of(rows(DerivativeGraph.jvp(f, leaves), 0, m)), m, Engine.Wrt.size(leaves));
+    return new PreparedOp(f, values -> List.of(rows(DerivativeGraph.jvp(f, leaves, values), 0, m)), m,
+        Engine.Wrt.size(leaves));
   }
 
   /** J^T v per sample, reverse mode: (N, B); v has M values per sample. */
   public static PreparedOp vjp(Graph f, Engine.Wrt wrt) {
     List<Node> leaves = wrt.leaves(f);
     int n = Engine.Wrt.size(leaves);
-    return new PreparedOp(List.of(rows(DerivativeGraph.vjp(f, leaves), 0, n)), n, f.outputSize());
+    return new PreparedOp(f, values -> List.of(rows(DerivativeGraph.vjp(f, leaves, values), 0, n)), n, f.outputSize());
   }
 
   /** Per-sample Jacobians: (M, N, B), by forward or reverse blocks of directions. */
@@ -168,10 +212,20 @@ public final class PreparedOp {
     }
     List<Node> leaves = wrt.leaves(f);
     Graph grad = DerivativeGraph.gradientGraph(f, leaves);
-    return jacobian(grad, Engine.Wrt.sameLeaves(grad, f, leaves), new Backend(Backend.Kind.FORWARD, backend.chunk()));
+    int n = Engine.Wrt.size(leaves);
+    // f's value is not an output of the gradient graph: a run that wants it evaluates f separately
+    return new PreparedOp(f, jacobianPasses(grad, Engine.Wrt.sameLeaves(grad, f, leaves),
+        new Backend(Backend.Kind.FORWARD, backend.chunk()), false), n * n, 0);
   }
 
   private static PreparedOp jacobian(Graph f, List<Node> leaves, Backend backend) {
+    int n = Engine.Wrt.size(leaves);
+    int m = f.outputSize();
+    return new PreparedOp(f, values -> jacobianPasses(f, leaves, backend, values), m * n, 0);
+  }
+
+  /** The passes of f's Jacobian; f's values come out of the first when {@code withValues}. */
+  private static List<Pass> jacobianPasses(Graph f, List<Node> leaves, Backend backend, boolean withValues) {
     int n = Engine.Wrt.size(leaves);
     int m = f.outputSize();
     List<Pass> passes = new ArrayList<>();
@@ -179,18 +233,19 @@ public final class PreparedOp {
       int k = backend.chunkFor(n);
       for (int k0 = 0; k0 < n; k0 += k) {
         // per sample the block is K rows (directions) of M values: rows n = k0..k0+K-1 of J^T
-        passes.add(rows(DerivativeGraph.forwardJacobianBlock(f, leaves, k0, Math.min(k, n - k0)), k0 * m, m));
+        DerivativeGraph g = DerivativeGraph.forwardJacobianBlock(f, leaves, k0, Math.min(k, n - k0), withValues && k0 == 0);
+        passes.add(rows(g, k0 * m, m));
       }
     } else {
       int k = backend.chunkFor(m);
       for (int m0 = 0; m0 < m; m0 += k) {
         int kk = Math.min(k, m - m0);
         // per sample the block is N rows of K values (the transposed rows m0..m0+K-1 of J)
-        DerivativeGraph g = DerivativeGraph.reverseJacobianBlock(f, leaves, m0, kk);
+        DerivativeGraph g = DerivativeGraph.reverseJacobianBlock(f, leaves, m0, kk, withValues && m0 == 0);
         passes.add(new Pass(plan(g), g, true, m0, m, kk));
       }
     }
-    return new PreparedOp(passes, m * n, 0);
+    return passes;
   }
 
   private static Pass rows(DerivativeGraph g, int base, int rowStride) {
@@ -213,8 +268,11 @@ public final class PreparedOp {
    *     identically zero)
    */
   public double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
+    if (base != null) {
+      return base.run(executor, x, xWidth, extra, batch);
+    }
     double[] out = new double[outPerSample * batch];
-    compute(executor, x, xWidth, extra, batch, out); // a new array is zero already
+    compute(executor, x, xWidth, extra, batch, out, null); // a new array is zero already
     return out;
   }
 
@@ -225,6 +283,65 @@ public final class PreparedOp {
    * of the result is identically zero (not written by any pass); a dense result is written once.
    */
   public void runInto(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
+    if (base != null) {
+      base.runInto(executor, x, xWidth, extra, batch, out);
+      return;
+    }
+    prepareOut(out, batch);
+    compute(executor, x, xWidth, extra, batch, out, null);
+  }
+
+  /**
+   * As {@link #runInto(Executor, double[], int, double[], int, double[])}, and f's own values into
+   * {@code values} ({@code batch} rows of f's M output values, back to back; at least
+   * {@code batch * M} long), or not when it is null. The values come out of the derivative's own
+   * pass where the operation allows (jvp, vjp, jacobian, gradient: the forward pass is computed
+   * once), else from a separate evaluation of f (hessian, evaluate, row programs); either way they
+   * are the same bits as {@link #evaluate}'s. The operation with values is compiled on the first
+   * such run and kept.
+   */
+  public void runInto(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out,
+      double[] values) {
+    if (values == null) {
+      runInto(executor, x, xWidth, extra, batch, out);
+      return;
+    }
+    int needed = f.outputSize() * batch;
+    if (values.length < needed) {
+      throw new IllegalArgumentException("values buffer holds " + values.length + " values, " + needed + " needed");
+    }
+    PreparedOp v = withValues();
+    if (v.separateValues != null) {
+      runInto(executor, x, xWidth, extra, batch, out);
+      v.separateValues.runInto(executor, x, xWidth, null, batch, values);
+      return;
+    }
+    v.prepareOut(out, batch);
+    v.compute(executor, x, xWidth, extra, batch, out, values);
+  }
+
+  /** This operation with f's values alongside (see {@link #runInto(Executor, double[], int, double[], int, double[], double[])}). */
+  private PreparedOp withValues() {
+    if (base != null) {
+      return this;
+    }
+    PreparedOp v = valuesVariant;
+    if (v == null) {
+      synchronized (this) {
+        v = valuesVariant;
+        if (v == null) {
+          v = recipe == null || useRows
+              ? new PreparedOp(f, null, passes, outPerSample, extraWidth, this, evaluate(f))
+              : new PreparedOp(f, null, recipe.passes(true), outPerSample, extraWidth, this, null);
+          valuesVariant = v;
+        }
+      }
+    }
+    return v;
+  }
+
+  /** Checks that {@code out} holds {@code batch} results and clears them unless every value is written. */
+  private void prepareOut(double[] out, int batch) {
     int needed = outPerSample * batch;
     if (out.length < needed) {
       throw new IllegalArgumentException("output buffer holds " + out.length + " values, " + needed + " needed");
@@ -232,11 +349,14 @@ public final class PreparedOp {
     if (!writesAll) {
       java.util.Arrays.fill(out, 0, needed, 0.0); // pieces that are identically zero are not written
     }
-    compute(executor, x, xWidth, extra, batch, out);
   }
 
-  /** Runs every pass into {@code out}, whose pieces that are identically zero must be zero already. */
-  private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
+  /**
+   * Runs every pass into {@code out}, whose pieces that are identically zero must be zero already,
+   * and f's values into {@code values} (in a values variant; else null).
+   */
+  private void compute(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out,
+      double[] values) {
     RowProgram[] rows = useRows ? rowPrograms() : null;
     for (int pass = 0; pass < passes.size(); pass++) {
       Pass p = passes.get(pass);
@@ -260,6 +380,9 @@ public final class PreparedOp {
             : Binding.contiguous(x, places[i].offset(), xWidth, size);
       }
       List<Binding> ob = outputBindings(p, out);
+      for (DerivativeGraph.Piece v : p.graph().values()) {
+        ob.add(new Binding(values, v.offset(), f.outputSize(), 1, v.len(), v.len()));
+      }
       if (Boolean.getBoolean("batchjac.printPlans")) {
         System.err.print("plan: " + p.plan().stepCount() + " steps, " + p.plan().gemmFlopsPerSample()
             + " GEMM flops per sample\n" + p.plan().describe());

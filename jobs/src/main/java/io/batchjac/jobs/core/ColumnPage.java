@@ -23,8 +23,17 @@ import org.apache.parquet.column.statistics.Statistics;
  * go to the {@link PageWriter} (which compresses them).
  */
 final class ColumnPage {
-  /** Target bytes of values per page (parquet-hadoop's default page size). */
-  static final int PAGE_BYTES = 1 << 20;
+  /**
+   * Target bytes of values per page: 256 KiB, a quarter of parquet-hadoop's default 1 MiB. The
+   * page store copies each page two or three times into fresh arrays of its size (checksum,
+   * compression, the row group's buffer). Under G1 with 1 MiB regions (every heap up to 2 GiB,
+   * Spark's default executor included) an array of 512 KiB or more is "humongous": allocated
+   * outside the young generation, zeroed, and reclaimed only by special collections. With 1 MiB
+   * pages a million mlp Jacobians as Parquet took 1.9-2.1x the time of {@code .npy}; with 256 KiB
+   * pages 1.2-1.3x (docs/benchmarks.md, session 10). Readers are not affected: a row group holds
+   * more, smaller pages.
+   */
+  static final int PAGE_BYTES = 256 << 10;
   /** At most this many rows per page (parquet-hadoop's default page row count limit). */
   static final int PAGE_ROWS = 20_000;
 

@@ -80,8 +80,11 @@ public final class PartitionTask implements Serializable {
     Graph f = spec.graph();
     int n = f.inputSize();
     double[] e = extra == null ? null : extra.rows(b0, count);
-    double[] r = prepared(op).run(ONE_THREAD, rows, n, e, count);
-    double[] values = withValues && op != Operation.EVAL ? prepared(Operation.EVAL).run(ONE_THREAD, rows, n, null, count) : null;
+    PreparedOp prepared = prepared(op);
+    double[] r = new double[prepared.outPerSample() * count];
+    // f's values from the derivative's own forward pass where the operation allows (PreparedOp.runInto)
+    double[] values = withValues && op != Operation.EVAL ? new double[f.outputSize() * count] : null;
+    prepared.runInto(ONE_THREAD, rows, n, e, count, r, values);
     return new Result(b0, count, pack(r), withValues ? pack(op == Operation.EVAL ? r : values) : null, Blas.describe());
   }
 
@@ -171,13 +174,12 @@ public final class PartitionTask implements Serializable {
   private Result runDirect(long b0, int count, double[] rows) throws IOException {
     PreparedOp prepared = prepared(op);
     boolean values = sink.needsValues() && op != Operation.EVAL;
-    PreparedOp eval = values ? prepared(Operation.EVAL) : null;
     int n = spec.graph().inputSize();
     int per = prepared.outPerSample();
     int sub = subBlock(per);
     int most = Math.min(sub, Math.max(count, 1));
     double[] out = buffer(0, (long) per * most);
-    double[] vals = values ? buffer(1, (long) eval.outPerSample() * most) : null;
+    double[] vals = values ? buffer(1, (long) spec.graph().outputSize() * most) : null;
     double[] x = buffer(2, (long) n * most);
     double[] e = extra == null ? null : buffer(3, (long) extra.width() * most);
     try (BlockSink.Part part = sink.open(b0, count)) {
@@ -191,10 +193,7 @@ public final class PartitionTask implements Serializable {
         if (extra != null) {
           extra.rows(b0 + s, len, e);
         }
-        prepared.runInto(ONE_THREAD, x, n, e, len, out);
-        if (values) {
-          eval.runInto(ONE_THREAD, x, n, null, len, vals);
-        }
+        prepared.runInto(ONE_THREAD, x, n, e, len, out, vals); // f's values too when the sink wants them
         part.write(b0 + s, len, out, op == Operation.EVAL ? out : vals);
       }
       part.commit();
