@@ -311,6 +311,12 @@ class FusionTest {
   private static final String[] BINARY_FN = {"atan2", "pow", "hypot", "min", "max"};
   private static final String[] OPERATORS = {"+", "-", "*", "/"};
 
+  /** A random spec in x (4 values): a hidden vector h and two outputs, a vector and a sum. */
+  static String randomSpec(SplittableRandom r) {
+    return "input x[4]\nh = " + expression(r, 4) + "\noutput y = " + expression(r, 3)
+        + " + h * x\noutput s = sum(h * " + expression(r, 2) + ")\n";
+  }
+
   /** A random expression in x (4 values) of the spec language. */
   static String expression(SplittableRandom r, int depth) {
     if (depth == 0 || r.nextInt(6) == 0) {
@@ -337,8 +343,7 @@ class FusionTest {
   void randomSpecsAndTheirDerivatives() {
     SplittableRandom r = new SplittableRandom(14);
     for (int t = 0; t < 15; t++) {
-      String text = "input x[4]\nh = " + expression(r, 4) + "\noutput y = " + expression(r, 3)
-          + " + h * x\noutput s = sum(h * " + expression(r, 2) + ")\n";
+      String text = randomSpec(r);
       Graph f;
       try {
         f = SpecParser.parseInline(text).graph();

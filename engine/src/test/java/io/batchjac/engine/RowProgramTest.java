@@ -251,8 +251,7 @@ class RowProgramTest {
   void randomSpecsAndTheirDerivatives() {
     SplittableRandom r = new SplittableRandom(41);
     for (int t = 0; t < 15; t++) {
-      String text = "input x[4]\nh = " + FusionTest.expression(r, 4) + "\noutput y = " + FusionTest.expression(r, 3)
-          + " + h * x\noutput s = sum(h * " + FusionTest.expression(r, 2) + ")\n";
+      String text = FusionTest.randomSpec(r);
       Graph f = SpecParser.parseInline(text).graph();
       String what = "spec " + t + ":\n" + text;
       for (Operation op : operations(f)) {

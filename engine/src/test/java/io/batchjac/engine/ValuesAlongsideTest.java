@@ -99,8 +99,7 @@ class ValuesAlongsideTest {
   void randomSpecs() {
     SplittableRandom r = new SplittableRandom(15);
     for (int t = 0; t < 10; t++) {
-      String text = "input x[4]\nh = " + FusionTest.expression(r, 4) + "\noutput y = " + FusionTest.expression(r, 3)
-          + " + h * x\noutput s = sum(h * " + FusionTest.expression(r, 2) + ")\n";
+      String text = FusionTest.randomSpec(r);
       Graph f = SpecParser.parseInline(text).graph();
       System.setProperty("batchjac.rowcode", "off"); // the interpreter, so the values come from the pass
       try {
