@@ -66,15 +66,6 @@ public final class PreparedOp {
   private final Recipe recipe;
   /** In the values variant ({@link #withValues}): the operation without values; else null. */
   private final PreparedOp base;
-  /**
-   * Whether runs that also want f's values get them from this operation's own pass (true: jvp, vjp,
-   * jacobian and gradient in the interpreter) or from a separate evaluation of f (false: hessian,
-   * evaluate, row programs). Compiles the operation with values if not done yet.
-   */
-  public boolean valuesFromOwnPass() {
-    return withValues().separateValues == null;
-  }
-
   /** This operation with f's values alongside, once a run asked for them (compiled on first use). */
   private volatile PreparedOp valuesVariant;
   /** In a values variant that evaluates f by itself (no recipe, or row programs): that evaluation. */
@@ -318,6 +309,15 @@ public final class PreparedOp {
     }
     v.prepareOut(out, batch);
     v.compute(executor, x, xWidth, extra, batch, out, values);
+  }
+
+  /**
+   * Whether runs that also want f's values get them from this operation's own pass (true: jvp, vjp,
+   * jacobian and gradient in the interpreter) or from a separate evaluation of f (false: hessian,
+   * evaluate, row programs). Compiles the operation with values if not done yet.
+   */
+  public boolean valuesFromOwnPass() {
+    return withValues().separateValues == null;
   }
 
   /** This operation with f's values alongside (see {@link #runInto(Executor, double[], int, double[], int, double[], double[])}). */
