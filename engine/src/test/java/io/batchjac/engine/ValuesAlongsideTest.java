@@ -88,6 +88,11 @@ class ValuesAlongsideTest {
     System.setProperty("batchjac.rowcode", "off"); // closed form: the interpreter, so the values come from the pass
     try {
       check(f, PreparedOp.jacobian(f, Backend.reverse(), Engine.Wrt.params("w")), true, 11, "jacobian wrt w");
+      Graph passThrough = SpecParser.parseInline("input x[3]; param w = [1, 2]; output x; output w; output sum(x * x)").graph();
+      check(passThrough, PreparedOp.jacobian(passThrough, Backend.reverse(), Engine.Wrt.inputs()), true, 13,
+          "outputs that are an input and a parameter themselves (reverse)");
+      check(passThrough, PreparedOp.jvp(passThrough, Engine.Wrt.inputs()), true, 14,
+          "outputs that are an input and a parameter themselves (jvp)");
       check(constant, PreparedOp.jacobian(constant, Backend.forward(), Engine.Wrt.inputs()), true, 12,
           "a constant function (every derivative piece zero)");
     } finally {
