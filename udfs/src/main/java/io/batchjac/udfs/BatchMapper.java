@@ -11,10 +11,7 @@ import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.catalyst.expressions.JoinedRow;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
-import org.apache.spark.unsafe.Platform;
 
 /**
  * One partition of {@link DerivativeTransformer}, on Spark's internal rows (no conversion to
@@ -142,32 +139,11 @@ final class BatchMapper implements FlatMapFunction<Iterator<InternalRow>, Intern
     for (int i = 0; i < batch.size(); i++) {
       Object value = null;
       if (live[i]) {
-        value = matRows > 0 ? matrix(res, k * per, matRows, per / matRows) : vector(res, k * per, per);
+        value = matRows > 0 ? SparkArrays.matrix(res, k * per, matRows, per / matRows) : SparkArrays.vector(res, k * per, per);
         k++;
       }
       out.add(new JoinedRow(batch.get(i), new GenericInternalRow(new Object[] {value})));
     }
-  }
-
-  /** {@code len} values from {@code off} as an {@code array<double>} value (one copy). */
-  private static ArrayData vector(double[] v, int off, int len) {
-    return UnsafeArrayData.fromPrimitiveArray(v, Platform.DOUBLE_ARRAY_OFFSET + off * Double.BYTES, len, Double.BYTES);
-  }
-
-  /**
-   * The batch-last block at {@code off} ({@code rows x cols}, column-major: entry (r, c) at
-   * {@code off + c * rows + r}) as an {@code array<array<double>>} value, row by row.
-   */
-  private static ArrayData matrix(double[] v, int off, int rows, int cols) {
-    Object[] out = new Object[rows];
-    double[] row = new double[cols];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        row[c] = v[off + c * rows + r];
-      }
-      out[r] = UnsafeArrayData.fromPrimitiveArray(row);
-    }
-    return new GenericArrayData(out);
   }
 
   /** Copies one row's array value into {@code dst}, checking its length and elements. */

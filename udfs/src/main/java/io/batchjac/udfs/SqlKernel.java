@@ -1,9 +1,7 @@
 package io.batchjac.udfs;
 
 import java.io.Serializable;
-import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
-import org.apache.spark.sql.catalyst.util.GenericArrayData;
 import org.apache.spark.sql.errors.QueryExecutionErrors;
 import org.apache.spark.unsafe.types.UTF8String;
 
@@ -22,7 +20,7 @@ import org.apache.spark.unsafe.types.UTF8String;
  *       compared with the previous row's (bytes, no decoding) and resolved only when it
  *       changes;</li>
  *   <li>out: {@code array<double>} as an {@code UnsafeArrayData} made from the engine's result
- *       in one copy; a matrix as one such array per row;</li>
+ *       in one copy; a matrix as one nested {@code UnsafeArrayData} ({@link SparkArrays#matrix});</li>
  *   <li>errors: the {@link RowFunction}'s message inside Spark's {@code FAILED_EXECUTE_UDF}
  *       (SQLSTATE 39000), as Spark reports an exception of a user-defined function.</li>
  * </ul>
@@ -88,7 +86,7 @@ public final class SqlKernel implements Serializable {
       double[] vs = v == null ? null : doubles(v, row.function().vectorName(), vMayHoldNull);
       double[] out = row.block(cs, xs, vs);
       int rows = row.function().matrixRows(cs);
-      return rows == 0 ? UnsafeArrayData.fromPrimitiveArray(out) : matrix(out, rows, out.length / rows);
+      return rows == 0 ? SparkArrays.vector(out, 0, out.length) : SparkArrays.matrix(out, 0, rows, out.length / rows);
     } catch (RuntimeException e) {
       throw SparkInternals.sneaky(QueryExecutionErrors.failedExecuteUserDefinedFunctionError(
           "`" + row.function().sqlName() + "`", argumentTypes, resultType, e));
@@ -115,19 +113,6 @@ public final class SqlKernel implements Serializable {
       }
     }
     return a.toDoubleArray();
-  }
-
-  /** The Fortran-order (rows, cols) block as {@code rows} arrays of {@code cols} values. */
-  private static ArrayData matrix(double[] f, int rows, int cols) {
-    Object[] out = new Object[rows];
-    double[] line = new double[cols];
-    for (int r = 0; r < rows; r++) {
-      for (int c = 0; c < cols; c++) {
-        line[c] = f[c * rows + r];
-      }
-      out[r] = UnsafeArrayData.fromPrimitiveArray(line);
-    }
-    return new GenericArrayData(out);
   }
 
   @Override
