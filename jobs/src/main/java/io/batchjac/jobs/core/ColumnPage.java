@@ -30,7 +30,7 @@ final class ColumnPage {
    * Spark's default executor included) an array of 512 KiB or more is "humongous": allocated
    * outside the young generation, zeroed, and reclaimed only by special collections. With 1 MiB
    * pages a million mlp Jacobians as Parquet took 1.9-2.1x the time of {@code .npy}; with 256 KiB
-   * pages 1.2-1.3x (docs/benchmarks.md, session 10). Readers are not affected: a row group holds
+   * pages 1.2-1.4x (docs/benchmarks.md, session 10). Readers are not affected: a row group holds
    * more, smaller pages.
    */
   static final int PAGE_BYTES = 256 << 10;
