@@ -6,7 +6,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.HashMap;
 import java.util.Map;
-import org.apache.parquet.bytes.HeapByteBufferAllocator;
 import org.apache.parquet.column.ColumnDescriptor;
 import org.apache.parquet.column.ParquetProperties;
 import org.apache.parquet.hadoop.CodecFactory;
@@ -43,6 +42,9 @@ final class ParquetPartWriter implements AutoCloseable {
   /** parquet-hadoop's defaults (index and statistics truncation, page checksums). */
   private static final ParquetProperties PROPERTIES = ParquetProperties.builder().build();
 
+  /** The page store's buffers, reused from row group to row group on each thread. */
+  private static final RecyclingAllocator ALLOCATOR = new RecyclingAllocator();
+
   /** The (empty) Hadoop configuration of the codec factories. */
   private static final org.apache.hadoop.conf.Configuration CONF = new org.apache.hadoop.conf.Configuration(false);
 
@@ -76,7 +78,7 @@ final class ParquetPartWriter implements AutoCloseable {
 
   private void newRowGroup() {
     pages = new ColumnChunkPageWriteStore(codecs.getCompressor(CompressionCodecName.SNAPPY), type,
-        HeapByteBufferAllocator.getInstance(), PROPERTIES.getColumnIndexTruncateLength(),
+        ALLOCATOR, PROPERTIES.getColumnIndexTruncateLength(),
         PROPERTIES.getPageWriteChecksumEnabled());
     columns = rows.pages(type, pages);
     rowsInGroup = 0;
