@@ -66,10 +66,11 @@ public final class PreparedOp {
   private final Recipe recipe;
   /** In the values variant ({@link #withValues}): the operation without values; else null. */
   private final PreparedOp base;
-  /** This operation with f's values alongside, once a run asked for them (compiled on first use). */
+  /**
+   * What gives f's values on runs that want them, once one asked (compiled on first use): this
+   * operation's values variant (its {@link #base} is this), or {@link #evaluate} of f.
+   */
   private volatile PreparedOp valuesVariant;
-  /** In a values variant that evaluates f by itself (no recipe, or row programs): that evaluation. */
-  private final PreparedOp separateValues;
   private final long gemmFlopsPerSample;
   /**
    * True when runs use row programs: {@code batchjac.rowcode} is always, or auto and every pass's
@@ -85,19 +86,17 @@ public final class PreparedOp {
   private volatile RowProgram[] rowPrograms;
 
   private PreparedOp(Graph f, Recipe recipe, int outPerSample, int extraWidth) {
-    this(f, recipe, recipe.passes(false), outPerSample, extraWidth, null, null);
+    this(f, recipe, recipe.passes(false), outPerSample, extraWidth, null);
   }
 
   private PreparedOp(Graph f, List<Pass> passes, int outPerSample, int extraWidth) {
-    this(f, null, passes, outPerSample, extraWidth, null, null);
+    this(f, null, passes, outPerSample, extraWidth, null);
   }
 
-  private PreparedOp(Graph f, Recipe recipe, List<Pass> passes, int outPerSample, int extraWidth, PreparedOp base,
-      PreparedOp separateValues) {
+  private PreparedOp(Graph f, Recipe recipe, List<Pass> passes, int outPerSample, int extraWidth, PreparedOp base) {
     this.f = f;
     this.recipe = recipe;
     this.base = base;
-    this.separateValues = separateValues;
     this.passes = passes;
     this.outPerSample = outPerSample;
     this.extraWidth = extraWidth;
@@ -107,8 +106,7 @@ public final class PreparedOp {
     }
     RowMode mode = rowMode();
     // row programs write one array: a variant with f's values in its passes keeps the interpreter
-    boolean valuesInPasses = base != null && separateValues == null;
-    this.useRows = !valuesInPasses && (mode == RowMode.ALWAYS || (mode == RowMode.AUTO && closedForm));
+    this.useRows = base == null && (mode == RowMode.ALWAYS || (mode == RowMode.AUTO && closedForm));
     long flops = 0;
     for (Pass p : passes) {
       flops += p.plan() == null ? 0 : p.plan().gemmFlopsPerSample();
@@ -259,9 +257,6 @@ public final class PreparedOp {
    *     identically zero)
    */
   public double[] run(Executor executor, double[] x, int xWidth, double[] extra, int batch) {
-    if (base != null) {
-      return base.run(executor, x, xWidth, extra, batch);
-    }
     double[] out = new double[outPerSample * batch];
     compute(executor, x, xWidth, extra, batch, out, null); // a new array is zero already
     return out;
@@ -274,10 +269,6 @@ public final class PreparedOp {
    * of the result is identically zero (not written by any pass); a dense result is written once.
    */
   public void runInto(Executor executor, double[] x, int xWidth, double[] extra, int batch, double[] out) {
-    if (base != null) {
-      base.runInto(executor, x, xWidth, extra, batch, out);
-      return;
-    }
     prepareOut(out, batch);
     compute(executor, x, xWidth, extra, batch, out, null);
   }
@@ -302,9 +293,9 @@ public final class PreparedOp {
       throw new IllegalArgumentException("values buffer holds " + values.length + " values, " + needed + " needed");
     }
     PreparedOp v = withValues();
-    if (v.separateValues != null) {
+    if (v.base == null) { // f evaluated by itself
       runInto(executor, x, xWidth, extra, batch, out);
-      v.separateValues.runInto(executor, x, xWidth, null, batch, values);
+      v.runInto(executor, x, xWidth, null, batch, values);
       return;
     }
     v.prepareOut(out, batch);
@@ -317,22 +308,19 @@ public final class PreparedOp {
    * evaluate, row programs). Compiles the operation with values if not done yet.
    */
   public boolean valuesFromOwnPass() {
-    return withValues().separateValues == null;
+    return withValues().base != null;
   }
 
   /** This operation with f's values alongside (see {@link #runInto(Executor, double[], int, double[], int, double[], double[])}). */
   private PreparedOp withValues() {
-    if (base != null) {
-      return this;
-    }
     PreparedOp v = valuesVariant;
     if (v == null) {
       synchronized (this) {
         v = valuesVariant;
         if (v == null) {
           v = recipe == null || useRows
-              ? new PreparedOp(f, null, passes, outPerSample, extraWidth, this, evaluate(f))
-              : new PreparedOp(f, null, recipe.passes(true), outPerSample, extraWidth, this, null);
+              ? evaluate(f)
+              : new PreparedOp(f, null, recipe.passes(true), outPerSample, extraWidth, this);
           valuesVariant = v;
         }
       }
