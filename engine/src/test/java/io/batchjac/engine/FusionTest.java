@@ -84,25 +84,40 @@ class FusionTest {
     return outs;
   }
 
-  /** Runs {@code check} with fused groups computed per element in registers, then per member on tiles. */
-  private static void inBothFusedForms(Runnable check) {
-    String before = System.getProperty("batchjac.fusion.registers");
+  /**
+   * Runs {@code check} in every fused form: groups computed per element in registers, then per
+   * member on tiles, each with the early and the late grouping (FusionGroups).
+   */
+  private static void inEveryFusedForm(Runnable check) {
+    String[] names = {"batchjac.fusion.registers", "batchjac.fusion.grouping"};
+    String[] before = {System.getProperty(names[0]), System.getProperty(names[1])};
     try {
       for (String registers : new String[] {"true", "false"}) {
-        System.setProperty("batchjac.fusion.registers", registers);
-        check.run();
+        for (String grouping : new String[] {"early", "late"}) {
+          System.setProperty(names[0], registers);
+          System.setProperty(names[1], grouping);
+          check.run();
+        }
       }
     } finally {
-      if (before == null) {
-        System.clearProperty("batchjac.fusion.registers");
-      } else {
-        System.setProperty("batchjac.fusion.registers", before);
+      for (int i = 0; i < names.length; i++) {
+        if (before[i] == null) {
+          System.clearProperty(names[i]);
+        } else {
+          System.setProperty(names[i], before[i]);
+        }
       }
     }
   }
 
+  /** The fused form {@link #inEveryFusedForm} runs now, for messages. */
+  private static String form() {
+    return " registers=" + System.getProperty("batchjac.fusion.registers") + " grouping="
+        + System.getProperty("batchjac.fusion.grouping");
+  }
+
   private static void compareOnPrimitives(Graph g, String what) {
-    inBothFusedForms(() -> compareOnPrimitivesOnce(g, what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+    inEveryFusedForm(() -> compareOnPrimitivesOnce(g, what + form()));
   }
 
   private static void compareOnPrimitivesOnce(Graph g, String what) {
@@ -205,7 +220,7 @@ class FusionTest {
         Graph g = b.build();
         List<Node> outs = g.outputs().stream().map(Graph.Output::node).toList();
         String what = "K=" + k + " H=" + h;
-        inBothFusedForms(() -> {
+        inEveryFusedForm(() -> {
           Plan fused = Plan.compile(g, outs, true);
           Plan plain = Plan.compile(g, outs, false);
           assertTrue(fused.describe().lines().anyMatch(l -> l.contains("[FusedStep") && l.contains(" zmul")),
@@ -223,7 +238,7 @@ class FusionTest {
               List<double[]> want = run(plain, g, ex, in, batch);
               List<double[]> got = run(fused, g, ex, in, batch);
               for (int i = 0; i < want.size(); i++) {
-                assertBitwise(want.get(i), got.get(i), what + " registers=" + System.getProperty("batchjac.fusion.registers")
+                assertBitwise(want.get(i), got.get(i), what + form()
                     + " output " + i + " batch " + batch);
               }
             }
@@ -270,8 +285,7 @@ class FusionTest {
 
   /** Runs {@code make}'s operation compiled with and without fusion on every executor: bitwise equal. */
   private static void compareOps(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
-    inBothFusedForms(() -> compareOpsOnce(make, width, batch, seed,
-        what + " registers=" + System.getProperty("batchjac.fusion.registers")));
+    inEveryFusedForm(() -> compareOpsOnce(make, width, batch, seed, what + form()));
   }
 
   private static void compareOpsOnce(Supplier<PreparedOp> make, int width, int batch, long seed, String what) {
@@ -382,6 +396,7 @@ class FusionTest {
     compareOps(() -> PreparedOp.jacobian(mlp, Backend.reverse(), Engine.Wrt.inputs()), 16, 600, 4, "mlp reverse");
     compareOps(() -> PreparedOp.jacobian(mlp, Backend.forward(), Engine.Wrt.inputs()), 16, 600, 5, "mlp forward");
     compareOps(() -> PreparedOp.jvp(mlp, Engine.Wrt.inputs()), 16, 600, 6, "mlp jvp");
+    compareOps(() -> PreparedOp.vjp(mlp, Engine.Wrt.inputs()), 16, 600, 6, "mlp vjp");
     Graph pinn = example("pinn_heat.fn");
     int pinnWidth = pinn.inputs().stream().mapToInt(n -> n.shape().size()).sum();
     compareOps(() -> PreparedOp.jacobian(pinn, Backend.auto(), Engine.Wrt.params("W1", "b1", "W2", "b2", "W3", "b3")),

@@ -400,68 +400,36 @@ public final class Plan {
   }
 
   /**
-   * Groups elementwise steps ({@link UnaryStep}s, {@link BinaryStep#fusable() fusable}
-   * {@link BinaryStep}s) of equal per-sample size into {@link FusedStep}s. Steps are scanned in
-   * order; a step joins the open group of its size when every batched value it reads is computed
-   * before the group's first step or inside the group, else it opens a new group. A group runs at
-   * its first step's place: all it reads exists by then, and every step that reads its values
-   * comes after. Groups of one step stay as they are.
+   * Replaces groups of elementwise steps ({@link UnaryStep}s, {@link BinaryStep#fusable()
+   * fusable} {@link BinaryStep}s) of equal per-sample size by {@link FusedStep}s, each at the place
+   * {@link FusionGroups} chose for it (the grouping that moves fewer values through memory).
    */
   private void fuseElementwise(List<int[]> stepOutSlots) {
-    int count = steps.size();
-    int[] producer = new int[slots()];
-    Arrays.fill(producer, -1);
-    for (int i = 0; i < count; i++) {
-      for (int s : stepOutSlots.get(i)) {
-        producer[s] = i;
-      }
-    }
-    int[] groupOf = new int[count];
-    Arrays.fill(groupOf, -1);
-    List<List<Integer>> groups = new ArrayList<>();
-    Map<Integer, Integer> open = new HashMap<>();
-    for (int i = 0; i < count; i++) {
-      int size = fusableSize(steps.get(i));
-      if (size < 0) {
-        continue;
-      }
-      Integer g = open.get(size);
-      if (g == null || groups.get(g).size() >= MAX_FUSED || !canJoin(steps.get(i), groups.get(g), groupOf, g, producer)) {
-        groups.add(new ArrayList<>());
-        g = groups.size() - 1;
-        open.put(size, g);
-      }
-      groups.get(g).add(i);
-      groupOf[i] = g;
-    }
-    boolean[] isOutput = new boolean[slots()];
-    for (int s : outputSlots) {
-      isOutput[s] = true;
-    }
+    FusionGroups.Grouping grouping = new FusionGroups(steps, stepOutSlots, slots(), outputSlots, slotSize::get,
+        s -> constants.get(s) == null, MAX_FUSED, MIN_FUSED_SIZE).best();
     List<Step> newSteps = new ArrayList<>();
     List<Node> newNodes = new ArrayList<>();
     List<int[]> newOuts = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
+    int[] groupOf = grouping.groupOf();
+    for (int i = 0; i < steps.size(); i++) {
       int g = groupOf[i];
-      if (g < 0 || (groups.get(g).size() < 2 && !worthAlone(steps.get(i)))) {
+      if (g < 0) {
         newSteps.add(steps.get(i));
         newNodes.add(stepNodes.get(i));
         newOuts.add(stepOutSlots.get(i));
         continue;
       }
-      List<Integer> members = groups.get(g);
-      if (members.get(0) != i) {
+      if (grouping.runsAt()[g] != i) {
         continue;
       }
+      List<Integer> members = grouping.groups().get(g);
       List<Step> ms = new ArrayList<>();
       boolean[] written = new boolean[members.size()];
       for (int k = 0; k < members.size(); k++) {
-        int m = members.get(k);
-        ms.add(steps.get(m));
-        int slot = stepOutSlots.get(m)[0];
-        written[k] = isOutput[slot] || readOutside(slot, g, groupOf);
+        ms.add(steps.get(members.get(k)));
+        written[k] = grouping.written()[members.get(k)];
       }
-      FusedStep fused = FusedStep.of(ms, written, fusableSize(steps.get(i)));
+      FusedStep fused = FusedStep.of(ms, written, grouping.size()[g]);
       newSteps.add(fused);
       newNodes.add(stepNodes.get(i));
       newOuts.add(fused.writes());
@@ -474,50 +442,6 @@ public final class Plan {
     stepOutSlots.addAll(newOuts);
   }
 
-  /**
-   * True when a step is worth running as generated code even alone: a strong-zero product
-   * ({@code zmul}, {@code zdiv}) of an array, whose fused form is a vectorized plain pass (the
-   * interpreter's loop keeps a running minimum alongside, which Java 17 does not vectorize well).
-   */
-  private static boolean worthAlone(Step s) {
-    return s instanceof BinaryStep b && b.definition().strongZero() && (b.a().batched() || b.a().size() > 1);
-  }
-
-  /** The per-sample size of a step a group may take, or -1. */
-  private static int fusableSize(Step s) {
-    int size = -1;
-    if (s instanceof UnaryStep u && u.out().batched()) {
-      size = u.out().size();
-    } else if (s instanceof BinaryStep b && b.fusable()) {
-      size = b.out().size();
-    }
-    return size >= MIN_FUSED_SIZE ? size : -1;
-  }
-
-  private static boolean canJoin(Step s, List<Integer> group, int[] groupOf, int g, int[] producer) {
-    int first = group.get(0);
-    for (int r : s.reads()) {
-      int p = producer[r];
-      if (p >= first && groupOf[p] != g) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private boolean readOutside(int slot, int g, int[] groupOf) {
-    for (int j = 0; j < steps.size(); j++) {
-      if (groupOf[j] == g) {
-        continue;
-      }
-      for (int r : steps.get(j).reads()) {
-        if (r == slot) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
 
   /**
    * What a batched node computes: its primitive (primitives compare by their parameters), its
