@@ -112,50 +112,42 @@ final class FusionGroups {
 
   /** Steps scanned first to last; a group runs at its first step. */
   Grouping early() {
-    int count = steps.size();
-    int[] groupOf = new int[count];
-    Arrays.fill(groupOf, -1);
-    List<List<Integer>> groups = new ArrayList<>();
-    Map<Integer, Integer> open = new HashMap<>();
-    for (int i = 0; i < count; i++) {
-      int size = fusableSize(steps.get(i));
-      if (size < 0) {
-        continue;
-      }
-      Integer g = open.get(size);
-      if (g == null || groups.get(g).size() >= maxFused || !joinsEarly(i, groups.get(g), groupOf, g)) {
-        groups.add(new ArrayList<>());
-        g = groups.size() - 1;
-        open.put(size, g);
-      }
-      groups.get(g).add(i);
-      groupOf[i] = g;
-    }
-    return finish(groups, groupOf, true);
+    return greedy(true);
   }
 
   /** Steps scanned last to first; a group runs at its last step. */
   Grouping late() {
+    return greedy(false);
+  }
+
+  /**
+   * The greedy scan of either grouping: each fusable step joins the open group of its size if it
+   * may ({@link #joinsEarly} or {@link #joinsLate}) and the group is not full, else opens one.
+   * Members are kept in plan order.
+   */
+  private Grouping greedy(boolean early) {
     int count = steps.size();
     int[] groupOf = new int[count];
     Arrays.fill(groupOf, -1);
     List<List<Integer>> groups = new ArrayList<>();
     Map<Integer, Integer> open = new HashMap<>();
-    for (int i = count - 1; i >= 0; i--) {
+    for (int n = 0; n < count; n++) {
+      int i = early ? n : count - 1 - n;
       int size = fusableSize(steps.get(i));
       if (size < 0) {
         continue;
       }
       Integer g = open.get(size);
-      if (g == null || groups.get(g).size() >= maxFused || !joinsLate(i, groups.get(g), groupOf, g)) {
+      if (g == null || groups.get(g).size() >= maxFused
+          || !(early ? joinsEarly(i, groups.get(g), groupOf, g) : joinsLate(i, groups.get(g), groupOf, g))) {
         groups.add(new ArrayList<>());
         g = groups.size() - 1;
         open.put(size, g);
       }
-      groups.get(g).add(0, i);
+      groups.get(g).add(early ? groups.get(g).size() : 0, i);
       groupOf[i] = g;
     }
-    return finish(groups, groupOf, false);
+    return finish(groups, groupOf, early);
   }
 
   /** Every batched value step i reads is computed before the group's first step or inside it. */
