@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntPredicate;
-import java.util.function.ToIntFunction;
+import java.util.function.IntUnaryOperator;
 
 /**
  * Which elementwise steps of a plan run together as one {@link FusedStep}, and where each group
@@ -28,8 +28,8 @@ import java.util.function.ToIntFunction;
  * early one wins or ties; ties keep the early grouping.
  *
  * <p>The cost: per group, each batched value it reads from memory plus each value it writes
- * (read by a step outside the group, or a plan output), times the value's per-sample size; a step
- * left alone counts its reads and its write. Either grouping gives the same results bitwise:
+ * (read by a step outside the group, or a plan output), times the value's per-sample size; a
+ * fusable step left alone counts its reads and its write (the other steps are the same in both). Either grouping gives the same results bitwise:
  * fusing changes where values live, never the arithmetic (FusionTest).
  */
 final class FusionGroups {
@@ -44,7 +44,7 @@ final class FusionGroups {
   private final List<Step> steps;
   private final List<int[]> stepOutSlots;
   private final boolean[] isOutput;
-  private final ToIntFunction<Integer> slotSize;
+  private final IntUnaryOperator slotSize;
   private final IntPredicate batchedSlot;
   private final int[] producer;
   /** The steps reading each slot, in plan order. */
@@ -63,7 +63,7 @@ final class FusionGroups {
    * @param minSize the fewest values per sample of a fused step
    */
   FusionGroups(List<Step> steps, List<int[]> stepOutSlots, int slots, int[] outputSlots,
-      ToIntFunction<Integer> slotSize, IntPredicate batchedSlot, int maxFused, int minSize) {
+      IntUnaryOperator slotSize, IntPredicate batchedSlot, int maxFused, int minSize) {
     this.steps = steps;
     this.stepOutSlots = stepOutSlots;
     this.slotSize = slotSize;
@@ -105,23 +105,14 @@ final class FusionGroups {
   /** The cheaper of the early and late groupings (the early one on a tie). */
   Grouping best() {
     String only = System.getProperty("batchjac.fusion.grouping", "best"); // early, late: for A/B
-    Grouping early = only.equals("late") ? null : early();
-    Grouping late = only.equals("early") ? null : late();
+    Grouping early = only.equals("late") ? null : greedy(true);
+    Grouping late = only.equals("early") ? null : greedy(false);
     return early == null ? late : late == null || late.cost() >= early.cost() ? early : late;
   }
 
-  /** Steps scanned first to last; a group runs at its first step. */
-  Grouping early() {
-    return greedy(true);
-  }
-
-  /** Steps scanned last to first; a group runs at its last step. */
-  Grouping late() {
-    return greedy(false);
-  }
-
   /**
-   * The greedy scan of either grouping: each fusable step joins the open group of its size if it
+   * The early ({@code early}: steps scanned first to last, a group runs at its first step) or the
+   * late grouping (last to first, a group runs at its last step): each fusable step joins the open group of its size if it
    * may ({@link #joinsEarly} or {@link #joinsLate}) and the group is not full, else opens one.
    * Members are kept in plan order.
    */
@@ -189,15 +180,10 @@ final class FusionGroups {
     for (int i = 0; i < steps.size(); i++) {
       written[i] = groupOf[i] >= 0 && written(i, groupOf[i], groupOf);
     }
-    for (int i = 0; i < steps.size(); i++) {
-      if (groupOf[i] < 0) {
-        cost += alone(i);
-      }
-    }
+    int[] countedFor = new int[producer.length]; // the group (+1) a read slot was last counted for
     for (int g = 0; g < groups.size(); g++) {
-      if (fused(groups.get(g))) {
-        cost += traffic(groups.get(g), g, groupOf, written);
-      }
+      List<Integer> members = groups.get(g);
+      cost += fused(members) ? traffic(members, g, groupOf, written, countedFor) : alone(members.get(0));
     }
     return new Grouping(groups, groupOf, runsAt, size, written, cost);
   }
@@ -221,27 +207,23 @@ final class FusionGroups {
     return false;
   }
 
-  /** Values a step left alone moves: its batched reads and its writes. */
+  /** Values a fusable step left alone moves: its batched reads and its write. */
   private long alone(int i) {
     long c = 0;
     for (int r : steps.get(i).reads()) {
       c += batchedSlot.test(r) ? slotSize.applyAsInt(r) : 0;
     }
-    for (int s : stepOutSlots.get(i)) {
-      c += slotSize.applyAsInt(s);
-    }
-    return c;
+    return c + slotSize.applyAsInt(stepOutSlots.get(i)[0]);
   }
 
   /** Values a fused group moves: the batched values it reads from outside, and those it writes. */
-  private long traffic(List<Integer> members, int g, int[] groupOf, boolean[] written) {
+  private long traffic(List<Integer> members, int g, int[] groupOf, boolean[] written, int[] countedFor) {
     long c = 0;
-    boolean[] counted = new boolean[producer.length];
     for (int m : members) {
       for (int r : steps.get(m).reads()) {
         int p = producer[r];
-        if (batchedSlot.test(r) && (p < 0 || groupOf[p] != g) && !counted[r]) {
-          counted[r] = true;
+        if (batchedSlot.test(r) && (p < 0 || groupOf[p] != g) && countedFor[r] != g + 1) {
+          countedFor[r] = g + 1;
           c += slotSize.applyAsInt(r);
         }
       }
